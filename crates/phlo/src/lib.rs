@@ -1,1 +1,39 @@
-//! placeholder
+//! A client for Plivo's PHLO runner API: run PHLOs, read PHLOs and nodes, and control live calls
+//! in multi-party-call and conference-bridge nodes.
+//!
+//! ```no_run
+//! use plivo_phlo::{Client, Config};
+//!
+//! let client = Client::new(Config::builder().auth_id("MAXXXXXXXXXXXXXXXXXX").auth_token("token").build()?)?;
+//! let r = client.mpc_cold_transfer(
+//!     "3f8e6c4a-2b1d-4e7f-9a5c-8d0b1e2f3a4b", // PHLO
+//!     "b1d2c3e4-5f60-4a7b-8c9d-0e1f2a3b4c5d", // multi-party-call node
+//!     "+14152223333",                         // trigger_source: the agent handing off
+//!     "+14152225555",                         // to: the new party
+//!     None,                                   // role: defaults to "agent"
+//! )?;
+//! println!("{}", r.api_id);
+//! # Ok::<(), plivo_phlo::Error>(())
+//! ```
+//!
+//! The crate is organised as: [`config`] (credentials, base URL, timeouts), [`ops`] (every
+//! operation as data), [`validate`] (checks before the network), [`retry`] (the retry policy),
+//! [`models`] (typed responses), [`error`] (the one error type), and the [`Client`].
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod models;
+pub mod ops;
+pub mod retry;
+mod transport;
+pub mod validate;
+
+pub use client::Client;
+pub use config::{Config, ConfigBuilder, Secret, VERSION};
+pub use error::{Error, ErrorKind, Result};
+pub use models::{ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
+pub use ops::{Method, NodeType, OpSpec, Operation, Request, OPERATIONS};
+pub use retry::{ActionRetry, RetryPolicy};
+pub use transport::CallOptions;

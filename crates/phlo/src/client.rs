@@ -1,0 +1,347 @@
+//! The [`Client`]: one typed method per operation, all going through [`Client::execute`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::IgnoredAny;
+use serde_json::{Map, Value};
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::models::{ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
+use crate::ops::{Method, NodeType, Operation};
+use crate::transport::{decode, CallOptions, Transport};
+
+/// A PHLO runner client.
+///
+/// Cheap to clone (an `Arc`), `Send + Sync`: share one across threads; they share its pool of
+/// keep-alive connections. Every method blocks; do not call it from inside an async runtime
+/// (use `spawn_blocking`).
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    transport: Transport,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A JSON object read as just "some object", without building it: the check that a generic
+/// answer's body is an object costs one scan and no allocation.
+struct AnyObject;
+
+impl<'de> serde::Deserialize<'de> for AnyObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AnyObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<AnyObject, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(AnyObject)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl Client {
+    /// A client for `config`.
+    ///
+    /// Fails with `invalid_argument` when the proxy or a CA certificate is malformed.
+    pub fn new(config: Config) -> Result<Client> {
+        let transport = Transport::new(&config)?;
+        Ok(Client {
+            inner: Arc::new(Inner { config, transport }),
+        })
+    }
+
+    /// A client configured from `PLIVO_AUTH_ID`, `PLIVO_AUTH_TOKEN` and `PLIVO_PHLO_BASE_URL`.
+    pub fn from_env() -> Result<Client> {
+        Client::new(Config::from_env()?)
+    }
+
+    /// The configuration this client was built with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Sends `op` and returns the status and body, checked to be a JSON object.
+    ///
+    /// This is the one path every operation takes: validation, retries and error mapping
+    /// happen here.
+    pub fn execute(&self, op: &Operation) -> Result<RawResponse> {
+        self.execute_with(op, &CallOptions::default())
+    }
+
+    /// [`Client::execute`] with a per-call timeout or retry policy.
+    pub fn execute_with(&self, op: &Operation, opts: &CallOptions) -> Result<RawResponse> {
+        let (status, body) = self.send(op, opts)?;
+        decode::<AnyObject>(&body)?;
+        Ok(RawResponse { status, body })
+    }
+
+    /// Runs the named operation (a row of [`crate::OPERATIONS`]) with a JSON object of
+    /// parameters, e.g. `call("mpc_cold_transfer", &json!({...}))`. This is how the bindings
+    /// reach every operation.
+    pub fn call(&self, name: &str, params: &Map<String, Value>) -> Result<RawResponse> {
+        self.execute(&Operation::from_params(name, params)?)
+    }
+
+    /// A raw request: `method`, a path from `/v1/`, an optional JSON body.
+    pub fn raw(&self, method: Method, path: &str, body: Option<Value>) -> Result<RawResponse> {
+        self.execute(&Operation::Raw {
+            method,
+            path: path.to_owned(),
+            body,
+        })
+    }
+
+    fn send(&self, op: &Operation, opts: &CallOptions) -> Result<(u16, String)> {
+        let req = op.request(&self.inner.config.auth_id)?;
+        let policy = opts.retry.as_ref().unwrap_or(&self.inner.config.retry);
+        self.inner.transport.send(&req, policy, opts.timeout)
+    }
+
+    fn typed<T: serde::de::DeserializeOwned>(&self, op: Operation) -> Result<T> {
+        let (_, body) = self.send(&op, &CallOptions::default())?;
+        decode(&body)
+    }
+
+    /// Reads a PHLO. A 404 is `not_found`.
+    pub fn get_phlo(&self, phlo_id: &str) -> Result<Phlo> {
+        self.typed(Operation::GetPhlo {
+            phlo_id: phlo_id.into(),
+        })
+    }
+
+    /// Starts a run of a PHLO with optional start variables (entries that are `null` are dropped).
+    ///
+    /// A "stopped ..." message is still a success; the run id is [`PhloRunStarted::run_id`].
+    pub fn run_phlo(
+        &self,
+        phlo_id: &str,
+        payload: Option<Map<String, Value>>,
+    ) -> Result<PhloRunStarted> {
+        self.typed(Operation::RunPhlo {
+            phlo_id: phlo_id.into(),
+            payload,
+        })
+    }
+
+    /// Reads a PHLO run (legacy endpoint; every field may be missing).
+    pub fn get_phlo_run(&self, phlo_id: &str, run_id: &str) -> Result<PhloRun> {
+        self.typed(Operation::GetPhloRun {
+            phlo_id: phlo_id.into(),
+            run_id: run_id.into(),
+        })
+    }
+
+    /// Reads a node of either type.
+    pub fn get_node(&self, phlo_id: &str, node_type: NodeType, node_id: &str) -> Result<Node> {
+        self.typed(Operation::GetNode {
+            phlo_id: phlo_id.into(),
+            node_type,
+            node_id: node_id.into(),
+        })
+    }
+
+    /// Reads a multi-party-call node.
+    pub fn get_multi_party_call(&self, phlo_id: &str, node_id: &str) -> Result<Node> {
+        self.get_node(phlo_id, NodeType::MultiPartyCall, node_id)
+    }
+
+    /// Reads a conference-bridge node.
+    pub fn get_conference_bridge(&self, phlo_id: &str, node_id: &str) -> Result<Node> {
+        self.get_node(phlo_id, NodeType::ConferenceBridge, node_id)
+    }
+
+    /// Any multi-party-call action; `role` is omitted from the body when `None`.
+    pub fn node_action(
+        &self,
+        phlo_id: &str,
+        node_id: &str,
+        action: &str,
+        trigger_source: &str,
+        to: &str,
+        role: Option<&str>,
+    ) -> Result<ActionResponse> {
+        self.typed(Operation::NodeAction {
+            phlo_id: phlo_id.into(),
+            node_id: node_id.into(),
+            action: action.into(),
+            to: to.into(),
+            role: role.map(str::to_owned),
+            trigger_source: trigger_source.into(),
+        })
+    }
+
+    /// Dials `to` into the call with `role`, on behalf of `trigger_source`.
+    pub fn mpc_call(
+        &self,
+        phlo_id: &str,
+        node_id: &str,
+        trigger_source: &str,
+        to: &str,
+        role: &str,
+    ) -> Result<ActionResponse> {
+        self.node_action(phlo_id, node_id, "call", trigger_source, to, Some(role))
+    }
+
+    /// Consultative transfer: `trigger_source` talks to `to` first while the other party waits.
+    /// `role` defaults to `agent`.
+    pub fn mpc_warm_transfer(
+        &self,
+        phlo_id: &str,
+        node_id: &str,
+        trigger_source: &str,
+        to: &str,
+        role: Option<&str>,
+    ) -> Result<ActionResponse> {
+        self.node_action(
+            phlo_id,
+            node_id,
+            "warm_transfer",
+            trigger_source,
+            to,
+            Some(role.unwrap_or("agent")),
+        )
+    }
+
+    /// Blind transfer: the other party is connected to `to` and `trigger_source` leaves.
+    /// `role` defaults to `agent`.
+    pub fn mpc_cold_transfer(
+        &self,
+        phlo_id: &str,
+        node_id: &str,
+        trigger_source: &str,
+        to: &str,
+        role: Option<&str>,
+    ) -> Result<ActionResponse> {
+        self.node_action(
+            phlo_id,
+            node_id,
+            "cold_transfer",
+            trigger_source,
+            to,
+            Some(role.unwrap_or("agent")),
+        )
+    }
+
+    /// Any member action on either node type.
+    pub fn member_action(
+        &self,
+        phlo_id: &str,
+        node_type: NodeType,
+        node_id: &str,
+        member_id: &str,
+        action: &str,
+    ) -> Result<ActionResponse> {
+        self.typed(Operation::MemberAction {
+            phlo_id: phlo_id.into(),
+            node_type,
+            node_id: node_id.into(),
+            member_id: member_id.into(),
+            action: action.into(),
+        })
+    }
+}
+
+/// One method per member action, each a row: name, node type, action, doc.
+macro_rules! member_actions {
+    ($(($name:ident, $nt:ident, $action:literal, $doc:literal)),* $(,)?) => {
+        impl Client {
+            $(
+                #[doc = $doc]
+                #[doc = ""]
+                #[doc = concat!("Sends `{\"action\":\"", $action, "\"}` to the member's path.")]
+                pub fn $name(&self, phlo_id: &str, node_id: &str, member_id: &str) -> Result<ActionResponse> {
+                    self.member_action(phlo_id, NodeType::$nt, node_id, member_id, $action)
+                }
+            )*
+        }
+    };
+}
+
+member_actions![
+    (
+        mpc_member_abort_transfer,
+        MultiPartyCall,
+        "abort_transfer",
+        "Cancels the transfer this member started."
+    ),
+    (
+        mpc_member_resume_call,
+        MultiPartyCall,
+        "resume_call",
+        "Completes a warm transfer: the member goes back into the call."
+    ),
+    (
+        mpc_member_voicemail_drop,
+        MultiPartyCall,
+        "voicemail_drop",
+        "Leaves the node's voicemail on the member's line and drops them."
+    ),
+    (
+        mpc_member_hangup,
+        MultiPartyCall,
+        "hangup",
+        "Disconnects a multi-party-call member."
+    ),
+    (
+        mpc_member_hold,
+        MultiPartyCall,
+        "hold",
+        "Puts a multi-party-call member on hold."
+    ),
+    (
+        mpc_member_unhold,
+        MultiPartyCall,
+        "unhold",
+        "Takes a multi-party-call member off hold."
+    ),
+    (
+        mpc_member_mute,
+        MultiPartyCall,
+        "mute",
+        "Mutes a multi-party-call member."
+    ),
+    (
+        mpc_member_unmute,
+        MultiPartyCall,
+        "unmute",
+        "Unmutes a multi-party-call member."
+    ),
+    (
+        bridge_member_mute,
+        ConferenceBridge,
+        "mute",
+        "Mutes a conference-bridge member."
+    ),
+    (
+        bridge_member_unmute,
+        ConferenceBridge,
+        "unmute",
+        "Unmutes a conference-bridge member."
+    ),
+    (
+        bridge_member_hangup,
+        ConferenceBridge,
+        "hangup",
+        "Disconnects a conference-bridge member."
+    ),
+];

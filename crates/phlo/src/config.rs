@@ -1,0 +1,322 @@
+//! Client configuration: credentials, base URL, timeouts, retries, proxy, TLS roots.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::retry::RetryPolicy;
+use crate::validate;
+
+/// The production PHLO runner host (the host root, without `/v1`).
+pub const DEFAULT_BASE_URL: &str = "https://phlorunner.plivo.com";
+/// Environment variable read for the auth id when none is given.
+pub const ENV_AUTH_ID: &str = "PLIVO_AUTH_ID";
+/// Environment variable read for the auth token when none is given.
+pub const ENV_AUTH_TOKEN: &str = "PLIVO_AUTH_TOKEN";
+/// Environment variable read for the base URL when none is given.
+pub const ENV_BASE_URL: &str = "PLIVO_PHLO_BASE_URL";
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time allowed for one whole request, from connect to the last body byte.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default cap on a response body; a larger answer is a `decode` error, never an allocation.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
+/// The library version, from `Cargo.toml`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A secret string whose `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself; only the transport calls this, to build the `Authorization` header.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"***\"")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// A complete, checked configuration; build one with [`Config::builder`] or [`Config::from_env`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) auth_id: String,
+    pub(crate) auth_token: Secret,
+    pub(crate) base_url: String,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) proxy: Option<String>,
+    pub(crate) user_agent: String,
+    pub(crate) ca_certs_pem: Vec<Vec<u8>>,
+    pub(crate) max_response_bytes: usize,
+}
+
+impl Config {
+    /// A builder with nothing set: unset credentials and base URL come from the environment.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// Credentials and base URL from `PLIVO_AUTH_ID`, `PLIVO_AUTH_TOKEN` and
+    /// `PLIVO_PHLO_BASE_URL`, defaults for the rest.
+    ///
+    /// Fails with `authentication` when a credential is missing, `invalid_argument` when one is
+    /// malformed.
+    pub fn from_env() -> Result<Config> {
+        Config::builder().build()
+    }
+
+    /// The auth id (the basic-auth user, also used in the run path).
+    pub fn auth_id(&self) -> &str {
+        &self.auth_id
+    }
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// Time allowed to open a connection.
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+    /// Time allowed for one request.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+    /// The retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+    /// The `User-Agent` sent on every request.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+    /// The response body cap in bytes.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+}
+
+/// Builds a [`Config`]; every setter is optional.
+///
+/// Credentials are resolved per field: the given value first, else the environment variable.
+#[derive(Clone, Default)]
+pub struct ConfigBuilder {
+    auth_id: Option<String>,
+    auth_token: Option<String>,
+    base_url: Option<String>,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    proxy: Option<String>,
+    user_agent_suffix: Option<String>,
+    ca_certs_pem: Vec<Vec<u8>>,
+    max_response_bytes: Option<usize>,
+}
+
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("auth_id", &self.auth_id)
+            .field("auth_token", &self.auth_token.as_ref().map(|_| "***"))
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConfigBuilder {
+    /// The auth id (`MA…` or `SA…`, 20 characters).
+    pub fn auth_id(mut self, v: impl Into<String>) -> Self {
+        self.auth_id = Some(v.into());
+        self
+    }
+    /// The auth token.
+    pub fn auth_token(mut self, v: impl Into<String>) -> Self {
+        self.auth_token = Some(v.into());
+        self
+    }
+    /// The runner base URL: scheme, host and optional port, no `/v1` (e.g. a simulator's).
+    pub fn base_url(mut self, v: impl Into<String>) -> Self {
+        self.base_url = Some(v.into());
+        self
+    }
+    /// Time allowed to open a connection (default 5 s).
+    pub fn connect_timeout(mut self, v: Duration) -> Self {
+        self.connect_timeout = Some(v);
+        self
+    }
+    /// Time allowed for one request (default 30 s).
+    pub fn timeout(mut self, v: Duration) -> Self {
+        self.timeout = Some(v);
+        self
+    }
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, v: RetryPolicy) -> Self {
+        self.retry = Some(v);
+        self
+    }
+    /// A proxy URL for every request (`http://host:port`); `HTTPS_PROXY`/`NO_PROXY` apply when unset.
+    pub fn proxy(mut self, v: impl Into<String>) -> Self {
+        self.proxy = Some(v.into());
+        self
+    }
+    /// Text appended to the User-Agent, e.g. `"Python: 3.11.7"` from a binding.
+    pub fn user_agent_suffix(mut self, v: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(v.into());
+        self
+    }
+    /// An extra trusted CA certificate, PEM-encoded (for a TLS-intercepting proxy or a test server).
+    pub fn add_ca_cert_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_certs_pem.push(pem.into());
+        self
+    }
+    /// The response body cap in bytes (default 1 MiB).
+    pub fn max_response_bytes(mut self, v: usize) -> Self {
+        self.max_response_bytes = Some(v);
+        self
+    }
+
+    /// Resolves the environment, checks every value and returns the configuration.
+    ///
+    /// Fails with `authentication` when a credential is missing and `invalid_argument` (naming the
+    /// field) when a value is malformed. The token never appears in the error.
+    pub fn build(self) -> Result<Config> {
+        let from_env = |given: Option<String>, var: &str| given.or_else(|| std::env::var(var).ok());
+        let auth_id = from_env(self.auth_id, ENV_AUTH_ID).filter(|s| !s.is_empty());
+        let auth_token = from_env(self.auth_token, ENV_AUTH_TOKEN).filter(|s| !s.is_empty());
+        let (auth_id, auth_token) = match (auth_id, auth_token) {
+            (Some(i), Some(t)) => (i, t),
+            (i, _) => {
+                let missing = if i.is_none() { "auth_id" } else { "auth_token" };
+                let var = if i.is_none() {
+                    ENV_AUTH_ID
+                } else {
+                    ENV_AUTH_TOKEN
+                };
+                return Err(Error::new(
+                    ErrorKind::Authentication,
+                    format!("no credentials: {missing} was not given and {var} is not set"),
+                ));
+            }
+        };
+        validate::auth_id(&auth_id)?;
+        if auth_token.chars().any(|c| c.is_control()) {
+            return Err(Error::invalid("auth_token", "contains a control character"));
+        }
+        let base_url = from_env(self.base_url, ENV_BASE_URL)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        let base_url = check_base_url(&base_url)?;
+        for (field, d) in [
+            ("timeout", self.timeout),
+            ("connect_timeout", self.connect_timeout),
+        ] {
+            if d == Some(Duration::ZERO) {
+                return Err(Error::invalid(field, "must be greater than zero"));
+            }
+        }
+        if self.max_response_bytes == Some(0) {
+            return Err(Error::invalid(
+                "max_response_bytes",
+                "must be greater than zero",
+            ));
+        }
+        let mut user_agent = format!("plivo-phlo/{VERSION} (Rust)");
+        if let Some(s) = self.user_agent_suffix.filter(|s| !s.is_empty()) {
+            user_agent = format!("plivo-phlo/{VERSION} ({s})");
+        }
+        Ok(Config {
+            auth_id,
+            auth_token: Secret(auth_token),
+            base_url,
+            connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            retry: self.retry.unwrap_or_default(),
+            proxy: self.proxy.filter(|p| !p.is_empty()),
+            user_agent,
+            ca_certs_pem: self.ca_certs_pem,
+            max_response_bytes: self
+                .max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+        })
+    }
+}
+
+/// Checks a base URL and returns it without a trailing slash.
+///
+/// It must be `http` or `https`, have a host, carry no credentials, query or fragment, and not
+/// end in `/v1` (the client adds the `/v1/...` paths itself).
+fn check_base_url(raw: &str) -> Result<String> {
+    let bad = |why: &str| Err(Error::invalid("base_url", why));
+    let Ok(url) = reqwest::Url::parse(raw) else {
+        return bad("is not a URL (expected e.g. https://phlorunner.plivo.com)");
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return bad("must start with http:// or https://");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return bad("has no host");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return bad("must not contain credentials; use auth_id and auth_token");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return bad("must not have a query or fragment");
+    }
+    let trimmed = url.as_str().trim_end_matches('/');
+    if trimmed.ends_with("/v1") {
+        return bad("must be the host root without /v1 (e.g. https://phlorunner.plivo.com)");
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> ConfigBuilder {
+        Config::builder()
+            .auth_id("MAXXXXXXXXXXXXXXXXXX")
+            .auth_token("tok-SECRET-42")
+    }
+
+    #[test]
+    fn base_url_is_normalised_and_checked() {
+        let c = base().base_url("http://127.0.0.1:8080/").build().unwrap();
+        assert_eq!(c.base_url(), "http://127.0.0.1:8080");
+        for bad in [
+            "ftp://x",
+            "nonsense",
+            "https://h/v1",
+            "https://u:p@h",
+            "https://h/?q=1",
+        ] {
+            let e = base().base_url(bad).build().unwrap_err();
+            assert_eq!(e.field(), Some("base_url"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn token_never_in_debug() {
+        let c = base().build().unwrap();
+        assert!(!format!("{c:?}").contains("tok-SECRET-42"));
+        assert!(!format!("{:?}", base()).contains("tok-SECRET-42"));
+        assert_eq!(c.auth_token.expose(), "tok-SECRET-42");
+    }
+
+    #[test]
+    fn zero_timeouts_are_rejected() {
+        let e = base().timeout(Duration::ZERO).build().unwrap_err();
+        assert_eq!(e.field(), Some("timeout"));
+    }
+}

@@ -1,0 +1,336 @@
+//! The one error type of the client, with a stable [`ErrorKind`] for every failure.
+
+use std::fmt;
+use std::time::Duration;
+
+/// What went wrong, as a stable name shared by every language binding.
+///
+/// The names returned by [`ErrorKind::as_str`] are the contract: C reads them from the last-error
+/// JSON's `kind`, Python from `.kind`, Perl from `->kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Rejected before anything was sent: a bad id, address, role, payload or configuration.
+    InvalidArgument,
+    /// Missing credentials, or the service answered 401 or 403.
+    Authentication,
+    /// The service answered 404: no such PHLO, node, run or member.
+    NotFound,
+    /// The service answered 400, 405 or another 4xx (or an unexpected redirect).
+    BadRequest,
+    /// The service answered 429; see [`Error::retry_after`].
+    RateLimited,
+    /// The service answered 5xx.
+    Server,
+    /// No response within the timeout.
+    Timeout,
+    /// DNS, TCP, TLS or proxy failure, or the connection was dropped.
+    Connection,
+    /// A 2xx answer whose body is not the JSON expected (or is over the size cap).
+    Decode,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 9] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::Authentication,
+        ErrorKind::NotFound,
+        ErrorKind::BadRequest,
+        ErrorKind::RateLimited,
+        ErrorKind::Server,
+        ErrorKind::Timeout,
+        ErrorKind::Connection,
+        ErrorKind::Decode,
+    ];
+
+    /// The stable snake_case name of this kind, e.g. `"not_found"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Server => "server",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Connection => "connection",
+            ErrorKind::Decode => "decode",
+        }
+    }
+
+    /// The kind an HTTP error status maps to (section 4.2 of the API reference).
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            401 | 403 => ErrorKind::Authentication,
+            404 => ErrorKind::NotFound,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::BadRequest,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failed operation: its kind, a readable message and what the service said.
+///
+/// Never contains the auth token: messages are built from fixed sentences, the URL path (not the
+/// full URL) and the service's `error` string, and bodies are scrubbed of the credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    status: Option<u16>,
+    api_id: Option<String>,
+    field: Option<String>,
+    body: Option<String>,
+    retry_after: Option<Duration>,
+    attempts: u32,
+    /// True when the request provably never reached the server (connection refused).
+    pub(crate) not_sent: bool,
+}
+
+/// The result type of every fallible call in this crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Longest service body kept in an error, in bytes.
+pub const MAX_ERROR_BODY: usize = 2048;
+
+impl Error {
+    /// A new error of `kind` with `message` and nothing else.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error {
+            kind,
+            message: message.into(),
+            status: None,
+            api_id: None,
+            field: None,
+            body: None,
+            retry_after: None,
+            attempts: 0,
+            not_sent: false,
+        }
+    }
+
+    /// An `invalid_argument` error naming the offending `field`.
+    pub fn invalid(field: &str, reason: impl fmt::Display) -> Error {
+        let mut e = Error::new(ErrorKind::InvalidArgument, format!("{field}: {reason}"));
+        e.field = Some(field.to_owned());
+        e
+    }
+
+    /// The error for an HTTP error `status` with `body`, for a request to `path`.
+    ///
+    /// The message is the body's `error` string when the body is a JSON object with a non-empty
+    /// one, else a fixed sentence naming the status and the path.
+    pub fn from_response(status: u16, body: &str, path: &str) -> Error {
+        let kind = ErrorKind::from_status(status);
+        let parsed: Option<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_str(body).ok();
+        let text = |key: &str| {
+            parsed
+                .as_ref()
+                .and_then(|m| m.get(key))
+                .and_then(|v| v.as_str())
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let message = text("error").unwrap_or_else(|| {
+            let what = match kind {
+                ErrorKind::Authentication => "authentication failed",
+                ErrorKind::NotFound => "resource not found",
+                ErrorKind::RateLimited => "rate limited",
+                ErrorKind::Server => "server error",
+                _ if (300..400).contains(&status) => "unexpected redirect, not followed",
+                _ => "request rejected",
+            };
+            format!("{what} ({status}) at {path}")
+        });
+        let mut e = Error::new(kind, message);
+        e.status = Some(status);
+        e.api_id = text("api_id");
+        e.body = Some(truncate(body, MAX_ERROR_BODY).to_owned());
+        e
+    }
+
+    /// The stable kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// The readable message (the service's `error` string when it sent one).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The HTTP status, when the service answered.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// The service's `api_id` for this request, when its body had one.
+    pub fn api_id(&self) -> Option<&str> {
+        self.api_id.as_deref()
+    }
+    /// The input field at fault, for `invalid_argument` errors.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+    /// The service's response body (at most [`MAX_ERROR_BODY`] bytes), when there was one.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
+    }
+    /// The delay the service asked for with `Retry-After`, on `rate_limited` (and some 5xx) errors.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+    /// How many HTTP attempts were made (0 when the error came before the network).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Error {
+        self.status = Some(status);
+        self
+    }
+    pub(crate) fn with_message(mut self, message: String) -> Error {
+        self.message = message;
+        self
+    }
+    pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Error {
+        self.retry_after = d;
+        self
+    }
+    pub(crate) fn with_attempts(mut self, n: u32) -> Error {
+        self.attempts = n;
+        self
+    }
+    pub(crate) fn with_not_sent(mut self, not_sent: bool) -> Error {
+        self.not_sent = not_sent;
+        self
+    }
+
+    /// Replaces every occurrence of each non-empty `secret` in the message and body by `***`.
+    pub(crate) fn scrub(mut self, secrets: &[&str]) -> Error {
+        for s in secrets.iter().filter(|s| !s.is_empty()) {
+            if self.message.contains(s) {
+                self.message = self.message.replace(s, "***");
+            }
+            if let Some(b) = self.body.as_mut().filter(|b| b.contains(s)) {
+                *b = b.replace(s, "***");
+            }
+        }
+        self
+    }
+
+    /// The error as one compact JSON object: `kind`, `message`, `status`, `api_id`, `field`,
+    /// `retry_after_ms`, `attempts`, `body` (absent values are `null`).
+    ///
+    /// This is the form the C last error, Python and Perl read.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "kind": self.kind.as_str(),
+            "message": self.message,
+            "status": self.status,
+            "api_id": self.api_id,
+            "field": self.field,
+            "retry_after_ms": self.retry_after.map(|d| d.as_millis() as u64),
+            "attempts": self.attempts,
+            "body": self.body,
+        })
+        .to_string()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)?;
+        match (self.status, &self.api_id) {
+            (Some(s), Some(id)) => write!(f, " (HTTP {s}, api_id {id})"),
+            (Some(s), None) => write!(f, " (HTTP {s})"),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_maps_to_kind() {
+        let cases = [
+            (400, ErrorKind::BadRequest),
+            (401, ErrorKind::Authentication),
+            (403, ErrorKind::Authentication),
+            (404, ErrorKind::NotFound),
+            (405, ErrorKind::BadRequest),
+            (409, ErrorKind::BadRequest),
+            (422, ErrorKind::BadRequest),
+            (429, ErrorKind::RateLimited),
+            (500, ErrorKind::Server),
+            (503, ErrorKind::Server),
+        ];
+        for (status, kind) in cases {
+            assert_eq!(ErrorKind::from_status(status), kind, "{status}");
+        }
+    }
+
+    #[test]
+    fn message_comes_from_body_or_a_fixed_sentence() {
+        let e = Error::from_response(
+            400,
+            r#"{"api_id":"abc","error":"to is a mandatory param."}"#,
+            "/v1/x",
+        );
+        assert_eq!(e.message(), "to is a mandatory param.");
+        assert_eq!(e.api_id(), Some("abc"));
+        let e = Error::from_response(404, "{}", "/v1/phlo/p");
+        assert_eq!(e.message(), "resource not found (404) at /v1/phlo/p");
+        assert_eq!(e.api_id(), None);
+        let e = Error::from_response(502, "<html>bad gateway</html>", "/v1/phlo/p");
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert_eq!(e.body(), Some("<html>bad gateway</html>"));
+    }
+
+    #[test]
+    fn kinds_have_stable_names() {
+        let names: Vec<_> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "invalid_argument",
+                "authentication",
+                "not_found",
+                "bad_request",
+                "rate_limited",
+                "server",
+                "timeout",
+                "connection",
+                "decode"
+            ]
+        );
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate("héllo", 2), "h");
+        assert_eq!(truncate("abc", 10), "abc");
+    }
+}

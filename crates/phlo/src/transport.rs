@@ -1,0 +1,307 @@
+//! The HTTP layer: one pooled keep-alive `reqwest` client, one attempt at a time, and the retry
+//! loop around it. Nothing above this module sees HTTP types.
+
+use std::io::Read;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::blocking::Client as Http;
+use reqwest::header::{
+    HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+};
+
+use crate::config::Config;
+use crate::error::{Error, ErrorKind, Result};
+use crate::ops::{Method, Request};
+use crate::retry::{parse_retry_after, RetryPolicy};
+
+/// The HTTP client with the headers every request carries.
+pub(crate) struct Transport {
+    http: Http,
+    /// The credentials, and their base64 form, scrubbed from every error.
+    secrets: [String; 2],
+    base_url: String,
+    max_response_bytes: usize,
+}
+
+/// Per-call overrides of the client's configuration.
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    /// Time allowed for each attempt of this call.
+    pub timeout: Option<Duration>,
+    /// The retry policy for this call.
+    pub retry: Option<RetryPolicy>,
+}
+
+impl Transport {
+    pub(crate) fn new(config: &Config) -> Result<Transport> {
+        let token = config.auth_token.expose();
+        let basic = base64(format!("{}:{}", config.auth_id, token).as_bytes());
+        let mut auth = HeaderValue::from_str(&format!("Basic {basic}"))
+            .map_err(|_| Error::invalid("auth_token", "is not a valid header value"))?;
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_str(&config.user_agent)
+                .map_err(|_| Error::invalid("user_agent", "is not a valid header value"))?,
+        );
+        // Redirects are never followed: a call-control POST must not be replayed elsewhere, and
+        // the credentials must not reach another host. A 3xx is reported as `bad_request`.
+        let mut builder = Http::builder()
+            .default_headers(headers)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(60));
+        if let Some(p) = &config.proxy {
+            let proxy = reqwest::Proxy::all(p)
+                .map_err(|_| Error::invalid("proxy", "is not a valid proxy URL"))?;
+            builder = builder.proxy(proxy);
+        }
+        for pem in &config.ca_certs_pem {
+            let cert = reqwest::Certificate::from_pem(pem)
+                .map_err(|_| Error::invalid("ca_cert", "is not a PEM-encoded certificate"))?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let http = builder.build().map_err(|e| {
+            Error::new(
+                ErrorKind::Connection,
+                format!("could not set up HTTP: {}", source_chain(&e)),
+            )
+        })?;
+        Ok(Transport {
+            http,
+            secrets: [token.to_owned(), basic],
+            base_url: config.base_url.clone(),
+            max_response_bytes: config.max_response_bytes,
+        })
+    }
+
+    /// Sends `req`, retrying as `policy` allows; returns the 2xx status and body text.
+    pub(crate) fn send(
+        &self,
+        req: &Request,
+        policy: &RetryPolicy,
+        timeout: Option<Duration>,
+    ) -> Result<(u16, String)> {
+        let start = Instant::now();
+        let url = format!("{}{}", self.base_url, req.path);
+        let mut attempt = 1;
+        loop {
+            let t0 = Instant::now();
+            let outcome = self.attempt(req, &url, timeout);
+            let status = match &outcome {
+                Ok((s, _)) => Some(*s),
+                Err(e) => e.status(),
+            };
+            log::debug!(
+                target: "plivo_phlo",
+                "{} {} -> {} (attempt {attempt}, {:.1} ms)",
+                req.method.as_str(),
+                req.path,
+                status.map_or_else(|| "no response".to_owned(), |s| s.to_string()),
+                t0.elapsed().as_secs_f64() * 1e3
+            );
+            let err = match outcome {
+                Ok(ok) => return Ok(ok),
+                Err(e) => e
+                    .scrub(&[&self.secrets[0], &self.secrets[1]])
+                    .with_attempts(attempt),
+            };
+            if !policy.retryable(&err, req.idempotent, attempt) {
+                return Err(err);
+            }
+            let Some(delay) = policy.delay(&err, attempt, start.elapsed()) else {
+                return Err(err);
+            };
+            log::info!(target: "plivo_phlo", "retrying {} {} in {} ms after {}", req.method.as_str(), req.path, delay.as_millis(), err.kind());
+            std::thread::sleep(delay);
+            attempt += 1;
+        }
+    }
+
+    /// One HTTP exchange.
+    fn attempt(
+        &self,
+        req: &Request,
+        url: &str,
+        timeout: Option<Duration>,
+    ) -> Result<(u16, String)> {
+        let method = match req.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut rb = self.http.request(method, url);
+        if let Some(body) = &req.body {
+            rb = rb
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.clone());
+        }
+        if let Some(t) = timeout {
+            rb = rb.timeout(t);
+        }
+        let mut resp = rb.send().map_err(|e| transport_error(&e))?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        let location = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = self.read_body(&mut resp, status)?;
+        if (200..300).contains(&status) {
+            return Ok((status, body));
+        }
+        let err = Error::from_response(status, &body, &req.path).with_retry_after(retry_after);
+        Err(match location.filter(|_| (300..400).contains(&status)) {
+            Some(loc) => {
+                let msg = format!(
+                    "unexpected redirect ({status}) to {} not followed; check base_url",
+                    strip_userinfo(&loc)
+                );
+                err.with_message(msg)
+            }
+            None => err,
+        })
+    }
+
+    /// Reads the body, up to the configured cap, as UTF-8 text.
+    fn read_body(&self, resp: &mut reqwest::blocking::Response, status: u16) -> Result<String> {
+        let cap = self.max_response_bytes;
+        let too_big = || {
+            Error::new(
+                ErrorKind::Decode,
+                format!("response body is larger than the {cap}-byte limit"),
+            )
+            .with_status(status)
+        };
+        if resp.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(too_big());
+        }
+        let mut buf = Vec::with_capacity(resp.content_length().map_or(256, |n| n as usize));
+        resp.take(cap as u64 + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| {
+                let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+                    || e.get_ref()
+                        .and_then(|i| i.downcast_ref::<reqwest::Error>())
+                        .is_some_and(|r| r.is_timeout());
+                let kind = if timed_out {
+                    ErrorKind::Timeout
+                } else {
+                    ErrorKind::Connection
+                };
+                Error::new(kind, format!("reading the response body failed: {e}"))
+                    .with_status(status)
+            })?;
+        if buf.len() > cap {
+            return Err(too_big());
+        }
+        String::from_utf8(buf).map_err(|_| {
+            Error::new(ErrorKind::Decode, "response body is not UTF-8").with_status(status)
+        })
+    }
+}
+
+/// Maps a `reqwest` failure to `timeout` or `connection`, without the URL.
+fn transport_error(e: &reqwest::Error) -> Error {
+    // A failure to connect means not one byte of the request was written: safe to retry anything.
+    let not_sent = e.is_connect();
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Connection
+    };
+    let what = match (kind, not_sent) {
+        (ErrorKind::Timeout, true) => "timed out connecting",
+        (ErrorKind::Timeout, false) => "timed out waiting for the response",
+        (_, true) => "could not connect",
+        _ => "the connection failed",
+    };
+    Error::new(kind, format!("{what}: {}", source_chain(e))).with_not_sent(not_sent)
+}
+
+/// The error's causes joined with ": ", without any URL.
+fn source_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    if parts.is_empty() {
+        "no further detail".to_owned()
+    } else {
+        parts.join(": ")
+    }
+}
+
+fn strip_userinfo(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => "(unparseable)".to_owned(),
+    }
+}
+
+/// Parses a 2xx body into `T`; anything else is a `decode` error that quotes the start of the body.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &str) -> Result<T> {
+    serde_json::from_str(body).map_err(|e| {
+        let shown = crate::error::truncate(body, 200);
+        Error::new(
+            ErrorKind::Decode,
+            format!("response is not the JSON object expected ({e}): {shown:?}"),
+        )
+    })
+}
+
+/// Standard base64 with padding (for the Basic credentials).
+fn base64(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_reference_example() {
+        // Section 7 of the API reference.
+        assert_eq!(
+            super::base64(b"MAXXXXXXXXXXXXXXXXXX:token123"),
+            "TUFYWFhYWFhYWFhYWFhYWFhYWFg6dG9rZW4xMjM="
+        );
+        assert_eq!(super::base64(b"a"), "YQ==");
+        assert_eq!(super::base64(b"ab"), "YWI=");
+    }
+}
