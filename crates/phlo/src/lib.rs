@@ -34,6 +34,6 @@ pub use client::Client;
 pub use config::{Config, ConfigBuilder, Secret, VERSION};
 pub use error::{Error, ErrorKind, Result};
 pub use models::{ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
-pub use ops::{Method, NodeType, OpSpec, Operation, Request, OPERATIONS};
+pub use ops::{operations_json, Method, NodeType, OpSpec, Operation, Request, OPERATIONS};
 pub use retry::{ActionRetry, RetryPolicy};
 pub use transport::CallOptions;

@@ -493,6 +493,24 @@ impl OpSpec {
     }
 }
 
+/// The table of named operations as a JSON array:
+/// `[{"name":..,"params":[required..],"optional":[..],"doc":..}]`, for bindings and tools that
+/// list or generate the operations.
+pub fn operations_json() -> String {
+    let rows: Vec<Value> = OPERATIONS
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "name": s.name,
+                "params": s.params.iter().filter(|p| !p.ends_with('?')).collect::<Vec<_>>(),
+                "optional": s.params.iter().filter_map(|p| p.strip_suffix('?')).collect::<Vec<_>>(),
+                "doc": s.doc,
+            })
+        })
+        .collect();
+    Value::Array(rows).to_string()
+}
+
 const MEMBER: &[&str] = &["phlo_id", "node_id", "member_id"];
 const MPC: Option<NodeType> = Some(NodeType::MultiPartyCall);
 const BRIDGE: Option<NodeType> = Some(NodeType::ConferenceBridge);
