@@ -1,0 +1,211 @@
+//! Everything the server keeps between requests, behind one mutex.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+
+use serde_json::{json, Map, Value};
+
+use crate::faults::Fault;
+use crate::fixture::Phlos;
+
+/// How many request-log entries are kept (the oldest are dropped first).
+pub(crate) const LOG_CAPACITY: usize = 10_000;
+/// How many runs are kept for `GET /v1/phlo/{P}/runs/{R}` (the oldest are dropped first).
+pub(crate) const RUN_CAPACITY: usize = 10_000;
+
+/// A stored run.
+#[derive(Clone, Debug)]
+pub(crate) struct Run {
+    pub(crate) phlo_id: String,
+    pub(crate) payload: Value,
+    pub(crate) call_uuids: Vec<String>,
+}
+
+/// One API request in the log.
+#[derive(Clone, Debug)]
+pub(crate) struct LogEntry {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    pub(crate) query: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: String,
+    /// The status sent; `None` when the connection was reset instead.
+    pub(crate) status: Option<u16>,
+    pub(crate) fault: Option<&'static str>,
+}
+
+/// The mutable state.
+pub(crate) struct Inner {
+    pub(crate) phlos: Phlos,
+    pub(crate) runs: HashMap<String, Run>,
+    run_order: VecDeque<String>,
+    pub(crate) faults: VecDeque<Fault>,
+    log: VecDeque<(u64, LogEntry)>,
+    /// API requests logged since the last reset (also the last `seq` handed out).
+    total: u64,
+    /// Requests dropped by `reset_before` since the last reset.
+    pub(crate) resets_before: u64,
+    pub(crate) status_200: bool,
+}
+
+/// State shared by the server and the [`Simulator`](crate::Simulator) handle.
+pub(crate) struct Shared {
+    inner: Mutex<Inner>,
+    /// `(auth_id, auth_token)` pairs.
+    pub(crate) accounts: Vec<(String, String)>,
+    start_phlos: Phlos,
+    start_status_200: bool,
+}
+
+impl Shared {
+    pub(crate) fn new(accounts: Vec<(String, String)>, phlos: Phlos, status_200: bool) -> Shared {
+        Shared {
+            inner: Mutex::new(Inner::new(phlos.clone(), status_200)),
+            accounts,
+            start_phlos: phlos,
+            start_status_200: status_200,
+        }
+    }
+
+    /// Locks the state. A panic while locked cannot leave it half-updated in a way that matters
+    /// more than refusing every later request would, so poisoning is ignored.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Restores the start fixture and config; clears runs, faults, the log and its counters.
+    pub(crate) fn reset(&self) {
+        *self.lock() = Inner::new(self.start_phlos.clone(), self.start_status_200);
+    }
+
+    /// Takes one use of the first pending fault that matches the request.
+    pub(crate) fn take_fault(&self, method: &str, path: &str) -> Option<Fault> {
+        let mut g = self.lock();
+        let i = g.faults.iter().position(|f| f.matches(method, path))?;
+        let f = &mut g.faults[i];
+        f.remaining -= 1;
+        if f.remaining == 0 {
+            g.faults.remove(i)
+        } else {
+            Some(f.clone())
+        }
+    }
+}
+
+impl Inner {
+    fn new(phlos: Phlos, status_200: bool) -> Inner {
+        Inner {
+            phlos,
+            runs: HashMap::new(),
+            run_order: VecDeque::new(),
+            faults: VecDeque::new(),
+            log: VecDeque::new(),
+            total: 0,
+            resets_before: 0,
+            status_200,
+        }
+    }
+
+    /// Stores a run, dropping the oldest beyond [`RUN_CAPACITY`].
+    pub(crate) fn add_run(&mut self, id: String, run: Run) {
+        if self.run_order.len() >= RUN_CAPACITY {
+            if let Some(old) = self.run_order.pop_front() {
+                self.runs.remove(&old);
+            }
+        }
+        self.run_order.push_back(id.clone());
+        self.runs.insert(id, run);
+    }
+
+    /// Appends to the request log, dropping the oldest beyond [`LOG_CAPACITY`].
+    pub(crate) fn log(&mut self, entry: LogEntry) {
+        self.total += 1;
+        if self.log.len() >= LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back((self.total, entry));
+    }
+
+    /// Clears the request log and its counters.
+    pub(crate) fn clear_log(&mut self) {
+        self.log.clear();
+        self.total = 0;
+        self.resets_before = 0;
+    }
+
+    /// The JSON of `GET /_sim/state`.
+    pub(crate) fn state_json(&self) -> Value {
+        let mut phlos = Map::new();
+        for (id, p) in &self.phlos {
+            phlos.insert(id.clone(), p.to_json());
+        }
+        let mut runs = Map::new();
+        for id in &self.run_order {
+            if let Some(r) = self.runs.get(id) {
+                runs.insert(
+                    id.clone(),
+                    json!({"phlo_id": r.phlo_id, "payload": r.payload, "call_uuids": r.call_uuids}),
+                );
+            }
+        }
+        json!({
+            "phlos": phlos,
+            "runs": runs,
+            "config": {"status_200": self.status_200},
+        })
+    }
+
+    /// The JSON of `GET /_sim/nodes/{N}`: the first node with that id, in PHLO id order.
+    pub(crate) fn node_json(&self, node_id: &str) -> Option<Value> {
+        self.phlos
+            .values()
+            .flat_map(|p| p.nodes.iter())
+            .find(|n| n.id == node_id)
+            .map(|n| n.to_json())
+    }
+
+    /// The JSON of `GET /_sim/requests`.
+    pub(crate) fn requests_json(&self) -> Value {
+        let requests: Vec<Value> = self
+            .log
+            .iter()
+            .map(|(seq, e)| {
+                let mut headers = Map::new();
+                for (k, v) in &e.headers {
+                    match headers.get_mut(k) {
+                        Some(Value::String(prev)) => {
+                            prev.push_str(", ");
+                            prev.push_str(v);
+                        }
+                        _ => {
+                            headers.insert(k.clone(), Value::String(v.clone()));
+                        }
+                    }
+                }
+                json!({
+                    "seq": seq,
+                    "method": e.method,
+                    "path": e.path,
+                    "query": e.query,
+                    "headers": headers,
+                    "body": e.body,
+                    "status": e.status,
+                    "fault": e.fault,
+                })
+            })
+            .collect();
+        json!({
+            "total": self.total,
+            "resets_before": self.resets_before,
+            "requests": requests,
+        })
+    }
+
+    /// The JSON of `GET /_sim/faults`.
+    pub(crate) fn faults_json(&self) -> Value {
+        json!({
+            "pending": self.faults.len(),
+            "faults": self.faults.iter().map(Fault::to_json).collect::<Vec<_>>(),
+        })
+    }
+}
