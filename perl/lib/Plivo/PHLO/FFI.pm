@@ -1,0 +1,361 @@
+package Plivo::PHLO::FFI;
+
+# The binding proper: finds libphlo, attaches its functions with FFI::Platypus (API 2) and turns
+# one operation call into C types and back. Nothing here validates PHLO data; that is the core's
+# job (convention 6). What stays in Perl is only what C strings cannot express.
+
+use strict;
+use warnings;
+
+use Carp ();
+use Scalar::Util ();
+use overload ();
+use File::Spec ();
+use File::Basename ();
+use FFI::Platypus 2.00;
+use JSON::PP ();
+
+use Plivo::PHLO::Error;
+
+our $VERSION = '0.1.0';
+
+# ---------------------------------------------------------------------------------------------
+# Finding the library
+# ---------------------------------------------------------------------------------------------
+
+our $LIB_FILE =
+    $^O eq 'darwin'  ? 'libphlo.dylib'
+  : $^O eq 'MSWin32' ? 'phlo.dll'
+  :                    'libphlo.so';
+
+# The repository root, from this file's own path: <root>/perl/lib/Plivo/PHLO/FFI.pm.
+sub _repo_root {
+    my $here = File::Spec->rel2abs(__FILE__);
+    my $dir  = File::Basename::dirname($here);    # .../perl/lib/Plivo/PHLO
+    for (1 .. 4) { $dir = File::Basename::dirname($dir) }
+    return $dir;
+}
+
+# Returns the path of libphlo, or dies with one message naming every place that was searched.
+sub find_library {
+    my @tried;
+    if (defined(my $env = $ENV{PLIVO_PHLO_LIB})) {
+        return $env if length $env && -f $env;
+        # A set variable is a decision: do not silently fall back to another build.
+        Carp::croak("libphlo not found: PLIVO_PHLO_LIB is set to '$env', which is not a file. "
+              . "Unset it to search target/release, target/debug and the system library path, "
+              . "or point it at a built $LIB_FILE (cargo build -p phlo-ffi --release)");
+    }
+    push @tried, 'the environment variable PLIVO_PHLO_LIB (not set)';
+
+    my $root = _repo_root();
+    my @targets;
+    push @targets, $ENV{CARGO_TARGET_DIR} if defined $ENV{CARGO_TARGET_DIR} && length $ENV{CARGO_TARGET_DIR};
+    push @targets, File::Spec->catdir($root, 'target');
+    my @build;
+    for my $t (@targets) {
+        for my $profile (qw(release debug)) {
+            my $p = File::Spec->catfile($t, $profile, $LIB_FILE);
+            return $p if -f $p;
+            push @build, $p;
+        }
+    }
+    push @tried, 'the build directories ' . join(', ', @build);
+
+    my $system;
+    if (eval { require FFI::CheckLib; 1 }) {
+        ($system) = FFI::CheckLib::find_lib(lib => 'phlo');
+    }
+    else {
+        ($system) = FFI::Platypus->new(api => 2)->find_lib(lib => 'phlo');
+    }
+    return $system if defined $system;
+    push @tried, 'the system library path (' . $LIB_FILE . ' via the dynamic loader)';
+
+    Carp::croak("libphlo not found; searched " . join('; ', @tried)
+          . ". Build it with 'cargo build -p phlo-ffi --release' in the repository, "
+          . "set PLIVO_PHLO_LIB to the path of $LIB_FILE, or install it on the system library path");
+}
+
+# ---------------------------------------------------------------------------------------------
+# Attaching the C functions
+# ---------------------------------------------------------------------------------------------
+
+our $LIBRARY;    # the path actually loaded
+my $ffi;
+
+sub _load {
+    return if $ffi;
+    $LIBRARY = find_library();
+    $ffi = FFI::Platypus->new(api => 2, lib => [$LIBRARY]);
+    # Every C symbol is phlo_<name>; bind under the short name (FFI-Platypus-Lang-Rust style).
+    $ffi->mangler(sub { "phlo_$_[0]" });
+
+    $ffi->type('object(Plivo::PHLO::FFI::Handle)' => 'phlo_client');
+    $ffi->type('sint32' => 'phlo_status');
+
+    # Owned char* results are taken as opaque and handed back to phlo_string_free: never
+    # Platypus's `string` return type, which would copy the bytes and leak the original.
+    $ffi->attach([client_new => '_client_new'] => [ 'string', 'string', 'string', 'opaque*' ] => 'phlo_status');
+    $ffi->attach([client_call => '_client_call'] =>
+          [ 'phlo_client', 'string', 'string', 'opaque*', 'uint16*' ] => 'phlo_status');
+    $ffi->attach([client_free => 'Plivo::PHLO::FFI::Handle::_free'] => ['opaque'] => 'void');
+    $ffi->attach([last_error_json => '_last_error_json'] => []         => 'opaque');
+    $ffi->attach([string_free     => '_string_free']     => ['opaque'] => 'void');
+    # These three return static strings owned by the library: copying them is right.
+    $ffi->attach([status_name     => '_status_name']     => ['phlo_status'] => 'string');
+    $ffi->attach([version         => '_version']         => []              => 'string');
+    $ffi->attach([operations_json => '_operations_json'] => []              => 'string');
+    $ffi->attach_cast('_opaque_to_bytes', 'opaque', 'string');
+    return;
+}
+
+# Copies an owned C string into a Perl byte string and frees the original. NULL gives undef.
+sub _take_string {
+    my ($ptr) = @_;
+    return undef unless $ptr;
+    my $bytes = _opaque_to_bytes($ptr);
+    _string_free($ptr);
+    return $bytes;
+}
+
+# ---------------------------------------------------------------------------------------------
+# JSON and errors
+# ---------------------------------------------------------------------------------------------
+
+# Bytes out (UTF-8), characters in. Canonical so requests are reproducible in logs and tests.
+my $JSON = JSON::PP->new->utf8->canonical->allow_nonref(0)->convert_blessed;
+my $JSON_DECODE = JSON::PP->new->utf8->allow_nonref;
+
+sub json { $JSON }
+
+# The failure recorded by the library for this thread, as a Plivo::PHLO::Error object.
+sub _error_from_status {
+    my ($status) = @_;
+    my $text = _take_string(_last_error_json());
+    my $info = {};
+    if (defined $text) {
+        my $d = eval { $JSON_DECODE->decode($text) };
+        $info = $d if ref $d eq 'HASH';
+    }
+    my $name = _status_name($status);
+    my $kind = $info->{kind};
+    if (!defined $kind || !length $kind) {
+        ($kind = lc($name // 'unknown')) =~ s/^phlo_//;
+    }
+    return Plivo::PHLO::Error->new(
+        kind           => $kind,
+        code           => $status,
+        status_name    => $info->{status_name} // $name,
+        message        => $info->{message} // "libphlo call failed with $name",
+        status         => $info->{status},
+        api_id         => $info->{api_id},
+        field          => $info->{field},
+        body           => $info->{body},
+        retry_after_ms => $info->{retry_after_ms},
+        attempts       => $info->{attempts},
+    );
+}
+
+sub invalid {
+    my ($field, $message) = @_;
+    return Plivo::PHLO::Error->new(
+        kind    => 'invalid_argument',
+        code    => 1,
+        message => defined $field ? "$field: $message" : $message,
+        field   => $field,
+    );
+}
+
+# A Perl value that must become a C string (credentials, the operation name). undef stays undef
+# (NULL) only where the caller allows it; references and NUL bytes cannot be C strings.
+sub c_string {
+    my ($field, $value, $nullable) = @_;
+    if (!defined $value) {
+        return undef if $nullable;
+        die invalid($field, 'is required (got undef)');
+    }
+    $value = _stringish($field, $value);
+    die invalid($field, 'contains a NUL byte') if index($value, "\0") >= 0;
+    utf8::encode($value);    # characters -> UTF-8 bytes (a copy; the caller's value is untouched)
+    return $value;
+}
+
+# The string value of a scalar, for a parameter that is a string: numbers are stringified
+# ("1234"), objects with an overloaded "" stringify, other references are invalid_argument.
+sub _stringish {
+    my ($field, $value) = @_;
+    my $r = ref $value;
+    return "$value" unless $r;
+    if (Scalar::Util::blessed($value) && overload::Method($value, '""')) {
+        return "$value";
+    }
+    die invalid($field, 'must be a string, not ' . ($r =~ /\A[AEIOU]/ ? 'an' : 'a') . " $r reference");
+}
+
+# ---------------------------------------------------------------------------------------------
+# Handles and calls
+# ---------------------------------------------------------------------------------------------
+
+# Creates a phlo_client; returns a Plivo::PHLO::FFI::Handle or dies with the library's error.
+sub client_new {
+    my ($auth_id, $auth_token, $options) = @_;
+    _load();
+    my $opts = defined $options ? $JSON->encode($options) : undef;
+    my $ptr;
+    my $rc = _client_new($auth_id, $auth_token, $opts, \$ptr);
+    die _error_from_status($rc) if $rc != 0;
+    die invalid(undef, 'phlo_client_new succeeded but returned NULL') unless $ptr;
+    return Plivo::PHLO::FFI::Handle->_wrap($ptr);
+}
+
+# Runs one named operation. $params is a hash reference already translated to JSON-ready
+# values. Returns (decoded result, HTTP status, raw JSON text) or dies with a Plivo::PHLO::Error.
+sub client_call {
+    my ($handle, $operation, $params) = @_;
+    my $params_json = eval { $JSON->encode($params) };
+    if (!defined $params_json) {
+        (my $why = $@ || 'unknown reason') =~ s/ at \S+ line \d+\.?\s*\z//;
+        # Name the parameter that JSON cannot hold (a code ref, a glob, an object without TO_JSON).
+        my ($field) = grep { !eval { $JSON->encode([ $params->{$_} ]); 1 } } sort keys %$params;
+        die invalid($field // 'params', "cannot be encoded as JSON: $why");
+    }
+    my ($out, $http) = (undef, 0);
+    my $rc = _client_call($handle, $operation, $params_json, \$out, \$http);
+    die _error_from_status($rc) if $rc != 0;
+    my $text = _take_string($out);
+    my $result = eval { $JSON_DECODE->decode($text // '') };
+    if ($@ || ref $result ne 'HASH') {
+        # The core guarantees a JSON object on success; this is a defence, not a path.
+        die Plivo::PHLO::Error->new(
+            kind    => 'decode',
+            message => 'libphlo returned a result that is not a JSON object',
+            status  => $http,
+            body    => $text,
+        );
+    }
+    return ($result, $http, $text);
+}
+
+sub status_name { _load(); _status_name($_[0]) }
+sub version     { _load(); _version() }
+
+my $operations;
+sub operations {
+    _load();
+    $operations //= $JSON_DECODE->decode(_operations_json());
+    return $operations;
+}
+
+# ---------------------------------------------------------------------------------------------
+
+package Plivo::PHLO::FFI::Handle;
+
+# A blessed scalar holding the phlo_client pointer: what Platypus's object(Class) type passes to
+# C. phlo_client_free is bound as _free and called from DESTROY, with one guard the plain binding
+# lacks: a child made by fork() shares the pointer but not the threads behind it (libphlo runs
+# an async runtime), so only the process that created a handle frees it.
+
+our %OWNER;    # pointer => pid that created it
+
+sub _wrap {
+    my ($class, $ptr) = @_;
+    $OWNER{$ptr} = $$;
+    return bless \$ptr, $class;
+}
+
+sub DESTROY {
+    my $self = shift;
+    my $ptr  = $$self or return;
+    my $pid  = delete $OWNER{$ptr};
+    $$self = 0;
+    _free($ptr) if defined $pid && $pid == $$;
+    return;
+}
+
+1;
+
+__END__
+
+=head1 NAME
+
+Plivo::PHLO::FFI - the libphlo binding under Plivo::PHLO (internal)
+
+=head1 DESCRIPTION
+
+Loads libphlo with L<FFI::Platypus> (API 2) and exposes the few calls L<Plivo::PHLO> is made of.
+Not a public interface; use L<Plivo::PHLO>. It is documented for maintainers.
+
+The library is searched, in order:
+
+=over 4
+
+=item 1. C<$ENV{PLIVO_PHLO_LIB}>, the path of the library file. When set it must exist; there is
+no fallback.
+
+=item 2. F<target/release> and then F<target/debug> of C<$ENV{CARGO_TARGET_DIR}> (if set) and of
+the repository this module lives in (found from the module's own path).
+
+=item 3. The system library path, through L<FFI::CheckLib> (C<find_lib(lib =E<gt> 'phlo')>).
+
+=back
+
+When none has it, loading dies with a message naming all three.
+
+=head1 FUNCTIONS
+
+=head2 find_library
+
+Returns the path of the library that would be loaded, or dies naming every place searched.
+
+=head2 client_new
+
+    my $handle = Plivo::PHLO::FFI::client_new($auth_id_bytes, $token_bytes, \%options);
+
+Wraps C<phlo_client_new>. Returns a L</Plivo::PHLO::FFI::Handle> whose C<DESTROY> calls
+C<phlo_client_free>. Dies with a L<Plivo::PHLO::Error>.
+
+=head2 client_call
+
+    my ($hashref, $http_status, $json_text) = Plivo::PHLO::FFI::client_call($handle, $op, \%params);
+
+Wraps C<phlo_client_call>: encodes the parameters as JSON, calls, copies the returned body and
+frees it with C<phlo_string_free>, decodes it. On failure reads C<phlo_last_error_json> (also
+freed) and dies with a L<Plivo::PHLO::Error>.
+
+=head2 c_string
+
+    my $bytes = Plivo::PHLO::FFI::c_string($field, $value, $nullable);
+
+Turns a Perl value into UTF-8 bytes for a C string parameter; undef (unless nullable), references
+without string overloading and NUL bytes are C<invalid_argument>.
+
+=head2 invalid
+
+    die Plivo::PHLO::FFI::invalid($field, $message);
+
+An C<invalid_argument> error for a problem found by the Perl layer.
+
+=head2 json
+
+The shared L<JSON::PP> encoder (UTF-8, canonical).
+
+=head2 operations
+
+The decoded C<phlo_operations_json()>: an array of C<{name, params, optional, doc}>.
+
+=head2 status_name
+
+C<phlo_status_name($code)>, e.g. C<PHLO_NOT_FOUND>.
+
+=head2 version
+
+C<phlo_version()>.
+
+=head1 Plivo::PHLO::FFI::Handle
+
+The C<object(Plivo::PHLO::FFI::Handle)> type: a blessed scalar holding the C<phlo_client>
+pointer. C<DESTROY> frees it with C<phlo_client_free>, only in the process that created it (a
+forked child leaves its parent's handle alone).
+
+=cut
