@@ -447,7 +447,10 @@ mod tests {
             Some("MAXXXXXXXXXXXXXXXXXX")
         );
         assert_eq!(
-            authenticate(&accounts, Some(b"basic TUFYWFhYWFhYWFhYWFhYWFhYWFg6dG9rZW4xMjM")),
+            authenticate(
+                &accounts,
+                Some(b"basic TUFYWFhYWFhYWFhYWFhYWFhYWFg6dG9rZW4xMjM")
+            ),
             Some("MAXXXXXXXXXXXXXXXXXX")
         );
         assert_eq!(authenticate(&accounts, Some(b"Bearer x")), None);
@@ -485,11 +488,15 @@ mod tests {
             "role is a mandatory param."
         );
         assert_eq!(
-            msg(r#"{"action":"cold_transfer","to":"+14155551234","trigger_source":"+14152223333"}"#),
+            msg(
+                r#"{"action":"cold_transfer","to":"+14155551234","trigger_source":"+14152223333"}"#
+            ),
             "ok"
         );
         assert_eq!(
-            msg(r#"{"action":"call","to":"+14155551234","trigger_source":"+14152223333","role":"boss"}"#),
+            msg(
+                r#"{"action":"call","to":"+14155551234","trigger_source":"+14152223333","role":"boss"}"#
+            ),
             "Invalid value provided for role."
         );
         let long = "1".repeat(129);

@@ -149,7 +149,9 @@ fn status_code(o: &Map<String, Value>, key: &str, default: u16) -> Result<u16, S
     match opt_u64(o, key)? {
         None => Ok(default),
         Some(s) if (100..=999).contains(&s) => Ok(s as u16),
-        Some(_) => Err(format!("`{key}` must be an HTTP status between 100 and 999")),
+        Some(_) => Err(format!(
+            "`{key}` must be an HTTP status between 100 and 999"
+        )),
     }
 }
 
@@ -192,9 +194,7 @@ fn parse_one(v: &Value) -> Result<Fault, String> {
             },
         },
         "huge_body" => FaultKind::HugeBody {
-            bytes: opt_u64(o, "bytes")?
-                .unwrap_or(1 << 20)
-                .min(1 << 30) as usize,
+            bytes: opt_u64(o, "bytes")?.unwrap_or(1 << 20).min(1 << 30) as usize,
         },
         "short_body" => FaultKind::ShortBody,
         "redirect" => {
@@ -261,8 +261,9 @@ mod tests {
 
     #[test]
     fn filters() {
-        let f = &parse(&json!({"kind": "reset_before", "method": "post", "path_prefix": "/v1/phlo/"}))
-            .unwrap()[0];
+        let f =
+            &parse(&json!({"kind": "reset_before", "method": "post", "path_prefix": "/v1/phlo/"}))
+                .unwrap()[0];
         assert!(f.matches("POST", "/v1/phlo/x"));
         assert!(!f.matches("GET", "/v1/phlo/x"));
         assert!(!f.matches("POST", "/v1/account/x"));

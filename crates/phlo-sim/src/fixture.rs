@@ -264,9 +264,8 @@ fn parse_member(v: &Value) -> Result<Member, String> {
     }
     let state = match opt_str(o, "state")? {
         None => MemberState::Connected,
-        Some(s) => MemberState::parse(&s).ok_or(
-            "`state` must be connected, on_hold, muted, consulting, ringing or left",
-        )?,
+        Some(s) => MemberState::parse(&s)
+            .ok_or("`state` must be connected, on_hold, muted, consulting, ringing or left")?,
     };
     Ok(Member {
         address,

@@ -217,7 +217,9 @@ impl Drop for Simulator {
 
 fn base_url_for(addr: SocketAddr) -> String {
     match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => format!("http://{}:{}", Ipv4Addr::LOCALHOST, addr.port()),
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            format!("http://{}:{}", Ipv4Addr::LOCALHOST, addr.port())
+        }
         IpAddr::V4(ip) => format!("http://{ip}:{}", addr.port()),
         IpAddr::V6(ip) if ip.is_unspecified() => {
             format!("http://[{}]:{}", Ipv6Addr::LOCALHOST, addr.port())

@@ -185,10 +185,9 @@ fn parse_args(args: &[String]) -> Result<Option<SimConfig>, String> {
         config.accounts = vec![(DEFAULT_AUTH_ID.into(), DEFAULT_AUTH_TOKEN.into())];
     }
     if let Some(path) = fixture_file {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("--fixture {path}: {e}"))?;
-        let value: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| format!("--fixture {path}: not JSON: {e}"))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("--fixture {path}: {e}"))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("--fixture {path}: not JSON: {e}"))?;
         phlo_sim::fixture::validate(&value).map_err(|e| format!("--fixture {path}: {e}"))?;
         config.fixture = Some(value);
     }

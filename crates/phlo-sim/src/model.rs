@@ -356,7 +356,11 @@ impl Node {
             MemberState::Connected,
         );
         if complete {
-            self.set_state(&t.target, &[MemberState::Consulting], MemberState::Connected);
+            self.set_state(
+                &t.target,
+                &[MemberState::Consulting],
+                MemberState::Connected,
+            );
         } else if let Some(i) = self.live_index(&t.target) {
             self.members[i].state = MemberState::Left;
         }
@@ -448,8 +452,13 @@ mod tests {
     #[test]
     fn cold_transfer() {
         let mut n = mpc();
-        n.node_action(NodeAction::ColdTransfer, "+14152225555", "agent", "+14152223333")
-            .unwrap();
+        n.node_action(
+            NodeAction::ColdTransfer,
+            "+14152225555",
+            "agent",
+            "+14152223333",
+        )
+        .unwrap();
         assert_eq!(state(&n, "+14152223333"), "left");
         assert_eq!(state(&n, "+14152225555"), "connected");
         assert_eq!(state(&n, "+14153336666"), "connected");
@@ -459,13 +468,23 @@ mod tests {
     #[test]
     fn warm_transfer_resume_and_abort() {
         let mut n = mpc();
-        n.node_action(NodeAction::WarmTransfer, "+14154447777", "agent", "+14152223333")
-            .unwrap();
+        n.node_action(
+            NodeAction::WarmTransfer,
+            "+14154447777",
+            "agent",
+            "+14152223333",
+        )
+        .unwrap();
         assert_eq!(state(&n, "+14153336666"), "on_hold");
         assert_eq!(state(&n, "+14152223333"), "consulting");
         assert_eq!(state(&n, "+14154447777"), "consulting");
         assert_eq!(
-            n.node_action(NodeAction::ColdTransfer, "+14155550000", "agent", "+14152223333"),
+            n.node_action(
+                NodeAction::ColdTransfer,
+                "+14155550000",
+                "agent",
+                "+14152223333"
+            ),
             Err(Refusal::Bad(BAD_ACTION))
         );
         let mut aborted = n.clone();
@@ -490,7 +509,8 @@ mod tests {
     #[test]
     fn hangup_ends_call() {
         let mut n = mpc();
-        n.member_action(MemberAction::Hangup, "+14153336666").unwrap();
+        n.member_action(MemberAction::Hangup, "+14153336666")
+            .unwrap();
         assert!(!n.call_active);
         assert_eq!(
             n.member_action(MemberAction::Hold, "+14152223333"),

@@ -141,7 +141,8 @@ impl Body for SimBody {
                 }
                 // Give hyper time to flush what was sent, then close the connection (FIN) with
                 // the declared length unmet.
-                let sleep = linger.get_or_insert_with(|| Box::pin(tokio::time::sleep(SHORT_BODY_LINGER)));
+                let sleep =
+                    linger.get_or_insert_with(|| Box::pin(tokio::time::sleep(SHORT_BODY_LINGER)));
                 ready!(sleep.as_mut().poll(cx));
                 ctl.close(false);
                 Poll::Pending
@@ -163,7 +164,11 @@ impl Body for SimBody {
 }
 
 /// Accepts connections until `shutdown` fires.
-pub(crate) async fn run(listener: TcpListener, shared: Arc<Shared>, mut shutdown: oneshot::Receiver<()>) {
+pub(crate) async fn run(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
     loop {
         tokio::select! {
             _ = &mut shutdown => return,
@@ -218,7 +223,8 @@ fn json_response(status: u16, body: &Value) -> Response<SimBody> {
 fn reply_response(reply: &Reply) -> Response<SimBody> {
     let mut r = response(reply.status, Some("application/json"), reply.body.clone());
     if let Some(allow) = reply.allow {
-        r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+        r.headers_mut()
+            .insert(ALLOW, HeaderValue::from_static(allow));
     }
     r
 }
@@ -235,7 +241,11 @@ async fn hang_up(ctl: &ConnCtl, rst: bool) -> Response<SimBody> {
     std::future::pending().await
 }
 
-async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) -> Response<SimBody> {
+async fn handle(
+    shared: Arc<Shared>,
+    ctl: Arc<ConnCtl>,
+    req: Request<Incoming>,
+) -> Response<SimBody> {
     let path = req.uri().path();
     if path == "/_sim" || path.starts_with("/_sim/") {
         return control(&shared, req).await;
@@ -260,7 +270,12 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
         headers: parts
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body: String::new(),
         status: None,
@@ -296,12 +311,12 @@ async fn handle(shared: Arc<Shared>, ctl: Arc<ConnCtl>, req: Request<Incoming>) 
             parts.headers.get(AUTHORIZATION).map(HeaderValue::as_bytes),
             &body,
         );
-        let success =
-            if parts.method == Method::GET || parts.method == Method::HEAD || g.status_200 {
-                200
-            } else {
-                201
-            };
+        let success = if parts.method == Method::GET || parts.method == Method::HEAD || g.status_200
+        {
+            200
+        } else {
+            201
+        };
         entry.status = match &kind {
             Some(FaultKind::ResetAfter) => None,
             Some(FaultKind::RawBody { status, .. }) => Some(status.unwrap_or(success)),
@@ -419,7 +434,8 @@ fn control_error(status: u16, message: &str) -> Response<SimBody> {
 
 fn not_allowed(allow: &'static str) -> Response<SimBody> {
     let mut r = control_error(405, "Method not allowed.");
-    r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+    r.headers_mut()
+        .insert(ALLOW, HeaderValue::from_static(allow));
     r
 }
 
@@ -433,13 +449,17 @@ async fn json_body(body: Incoming) -> Result<Value, Response<SimBody>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Null);
     }
-    serde_json::from_slice(&bytes).map_err(|e| control_error(400, &format!("body is not JSON: {e}")))
+    serde_json::from_slice(&bytes)
+        .map_err(|e| control_error(400, &format!("body is not JSON: {e}")))
 }
 
 /// The control API under `/_sim` (no auth, not logged).
 async fn control(shared: &Shared, req: Request<Incoming>) -> Response<SimBody> {
     let path = req.uri().path();
-    let path = path.strip_suffix('/').filter(|p| p.len() > "/_sim".len()).unwrap_or(path);
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| p.len() > "/_sim".len())
+        .unwrap_or(path);
     let segs: Vec<String> = path.split('/').skip(2).map(percent_decode).collect();
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let method = req.method().clone();
@@ -483,9 +503,7 @@ async fn control(shared: &Shared, req: Request<Incoming>) -> Response<SimBody> {
             }
         }
         ["faults"] => not_allowed("GET, POST, DELETE"),
-        ["config"] if get => {
-            json_response(200, &json!({"status_200": shared.lock().status_200}))
-        }
+        ["config"] if get => json_response(200, &json!({"status_200": shared.lock().status_200})),
         ["config"] if post => {
             let v = match json_body(req.into_body()).await {
                 Ok(v) => v,

@@ -152,7 +152,10 @@ mod tests {
 
     #[test]
     fn decode() {
-        assert_eq!(percent_decode("sip%3Aalice%40example.com"), "sip:alice@example.com");
+        assert_eq!(
+            percent_decode("sip%3Aalice%40example.com"),
+            "sip:alice@example.com"
+        );
         assert_eq!(percent_decode("+1415"), "+1415");
         assert_eq!(percent_decode("%2B1415"), "+1415");
         assert_eq!(percent_decode("100%"), "100%");
