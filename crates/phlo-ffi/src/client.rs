@@ -1,0 +1,471 @@
+//! The handle, [`phlo_client`], and the operations on it.
+//!
+//! Every operation, the typed helpers included, goes through [`Client::call`] with a JSON object
+//! of parameters: the core's table of operations decides the parameters, their defaults and
+//! their checks, so this file only moves C strings into that object and the answer back out.
+
+use std::ffi::c_char;
+
+use plivo_phlo::Client;
+use serde_json::{Map, Value};
+
+use crate::boundary::{fallible, infallible, Failure};
+use crate::error::phlo_status;
+use crate::options;
+use crate::strings::{arg_str, into_c_string, json_object, json_value, opt_str, out_param};
+
+/// A PHLO client: credentials, settings and a pool of keep-alive connections.
+///
+/// Opaque: create it with `phlo_client_new()` and release it with `phlo_client_free()`.
+///
+/// Thread safety: one handle may be used from many threads at once (it wraps a reference-counted,
+/// thread-safe core client); calls on it share its connection pool. It must not be
+/// freed while another thread is still using it. Errors are per thread (see
+/// `phlo_last_error_json()`), so threads sharing a handle never see each other's failures.
+pub struct phlo_client {
+    client: Client,
+}
+
+/// The handle behind a `const phlo_client *` (NULL is `PHLO_NULL_POINTER`).
+///
+/// # Safety
+/// `p` is NULL or a live handle from `phlo_client_new`.
+unsafe fn handle<'a>(p: *const phlo_client) -> Result<&'a Client, Failure> {
+    if p.is_null() {
+        return Err(Failure::null("client"));
+    }
+    // SAFETY: a live handle, by the caller's contract; only shared access is taken.
+    Ok(unsafe { &(*p).client })
+}
+
+/// Creates a client.
+///
+/// - `auth_id`, `auth_token`: the credentials; NULL reads `PLIVO_AUTH_ID` / `PLIVO_AUTH_TOKEN`.
+///   The auth id must be 20 characters starting `MA` or `SA`. Copied: you may free them after
+///   the call.
+/// - `options_json`: NULL, or a JSON object with any of these keys (a `null` value is the same
+///   as leaving the key out):
+///   `"base_url"` (string: scheme, host and port of the runner, without `/v1`; default
+///   `PLIVO_PHLO_BASE_URL`, else `https://phlorunner.plivo.com`),
+///   `"timeout_ms"` (integer > 0: time for one request attempt; default 30000),
+///   `"connect_timeout_ms"` (integer > 0: time to open a connection; default 5000),
+///   `"max_retries"` (integer >= 0: attempts = 1 + max_retries; default 2),
+///   `"action_retry"` (`"never"`, `"safe"` (default) or `"always"`: when runs and call-control
+///   actions, which are not idempotent, may be retried; `"safe"` retries them only when the
+///   request never reached the service, or on 429),
+///   `"proxy"` (string: proxy URL for every request; `HTTPS_PROXY`/`NO_PROXY` apply otherwise),
+///   `"ca_cert_pem"` (string: one extra trusted CA certificate, PEM),
+///   `"user_agent_suffix"` (string: the User-Agent's comment, e.g. `"Perl: 5.36.0"`; default
+///   `"C"`),
+///   `"max_response_bytes"` (integer > 0: larger answers fail with `PHLO_DECODE`; default 1 MiB).
+/// - `out_client`: receives the new handle on success; release it with `phlo_client_free()`.
+///
+/// Nothing is sent over the network. Returns `PHLO_OK`, or: `PHLO_NULL_POINTER` (`out_client`
+/// NULL), `PHLO_INVALID_UTF8`, `PHLO_INVALID_ARGUMENT` (malformed JSON, an unknown key, a value
+/// of the wrong type or out of range, a malformed auth id; the last error's `field` names it),
+/// `PHLO_AUTHENTICATION` (no credentials given nor in the environment). On failure
+/// `*out_client` is left untouched.
+///
+/// # Safety
+/// The string arguments are NULL or NUL-terminated; `out_client` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_new(
+    auth_id: *const c_char,
+    auth_token: *const c_char,
+    options_json: *const c_char,
+    out_client: *mut *mut phlo_client,
+) -> phlo_status {
+    fallible(|| {
+        let out = out_param(out_client, "out_client")?;
+        // SAFETY (all three): NULL or NUL-terminated, by the contract.
+        let auth_id = unsafe { opt_str(auth_id, "auth_id") }?;
+        let auth_token = unsafe { opt_str(auth_token, "auth_token") }?;
+        let options = json_object(
+            unsafe { opt_str(options_json, "options_json") }?,
+            "options_json",
+        )?;
+        let client = options::client(auth_id, auth_token, &options)?;
+        // SAFETY: `out` is non-NULL and writable, by the contract.
+        unsafe { *out = Box::into_raw(Box::new(phlo_client { client })) };
+        Ok(())
+    })
+}
+
+/// Releases a client and its connections. NULL does nothing.
+///
+/// No other thread may be using the handle, and it must not be used afterwards. Strings already
+/// returned by calls on it stay valid until you free them.
+///
+/// # Safety
+/// `client` is NULL or a handle from `phlo_client_new` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_free(client: *mut phlo_client) {
+    infallible((), || {
+        if !client.is_null() {
+            // SAFETY: the handle came from `Box::into_raw` in `phlo_client_new`.
+            drop(unsafe { Box::from_raw(client) });
+        }
+    })
+}
+
+/// Runs `operation` with `params` and writes the answer: the one path of every export below.
+///
+/// # Safety
+/// `client` is NULL or live; `out_json` is writable (checked non-NULL by the caller);
+/// `out_http_status` is NULL or writable.
+unsafe fn call_into(
+    client: &Client,
+    operation: &str,
+    params: &Map<String, Value>,
+    out_json: *mut *mut c_char,
+    out_http_status: *mut u16,
+) -> Result<(), Failure> {
+    let resp = client.call(operation, params)?;
+    let json = into_c_string(resp.body)?;
+    // SAFETY: both checked or allowed NULL above, writable by the contract.
+    unsafe {
+        *out_json = json;
+        if !out_http_status.is_null() {
+            *out_http_status = resp.status;
+        }
+    }
+    Ok(())
+}
+
+/// Runs any named operation: the generic entry point that reaches the whole API.
+///
+/// - `operation`: a name from `phlo_operations_json()`: `get_phlo`, `run_phlo`, `get_phlo_run`,
+///   `get_node`, `get_multi_party_call`, `get_conference_bridge`, `mpc_call`,
+///   `mpc_warm_transfer`, `mpc_cold_transfer`, `mpc_member_abort_transfer`,
+///   `mpc_member_resume_call`, `mpc_member_voicemail_drop`, `mpc_member_hangup`,
+///   `mpc_member_hold`, `mpc_member_unhold`, `mpc_member_mute`, `mpc_member_unmute`,
+///   `bridge_member_mute`, `bridge_member_unmute`, `bridge_member_hangup`, `node_action`,
+///   `member_action`, `raw`.
+/// - `params_json`: a JSON object of its parameters (string values, except `run_phlo`'s
+///   `payload`, an object, and `raw`'s `body`); NULL is `{}`. Example for `mpc_cold_transfer`:
+///   `{"phlo_id":"...","node_id":"...","trigger_source":"+14152223333","to":"+14152225555"}`.
+/// - `out_json`: on success, receives the response body, a JSON object exactly as the service
+///   sent it; free it with `phlo_string_free()`.
+/// - `out_http_status`: on success, receives the HTTP status (any 2xx); may be NULL.
+///
+/// Blocks until the answer arrives, retries included (bounded by the client's timeouts).
+/// Returns `PHLO_OK`, or: `PHLO_NULL_POINTER` (`client`, `operation` or `out_json` NULL),
+/// `PHLO_INVALID_UTF8`, `PHLO_INVALID_ARGUMENT` (malformed JSON, unknown operation, unknown,
+/// missing or malformed parameter: nothing was sent), or the service's and the network's
+/// failures: `PHLO_AUTHENTICATION`, `PHLO_NOT_FOUND`, `PHLO_BAD_REQUEST`, `PHLO_RATE_LIMITED`,
+/// `PHLO_SERVER`, `PHLO_TIMEOUT`, `PHLO_CONNECTION`, `PHLO_DECODE`. Details are in
+/// `phlo_last_error_json()`. The out-params are written only on success.
+///
+/// # Safety
+/// `client` is NULL or a live handle; the strings are NULL or NUL-terminated; the out-params
+/// are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_call(
+    client: *const phlo_client,
+    operation: *const c_char,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+    out_http_status: *mut u16,
+) -> phlo_status {
+    fallible(|| {
+        // SAFETY (all): pointers are NULL or valid, by the contract; NULL is checked.
+        let client = unsafe { handle(client) }?;
+        let operation = unsafe { arg_str(operation, "operation") }?;
+        let params = json_object(
+            unsafe { opt_str(params_json, "params_json") }?,
+            "params_json",
+        )?;
+        let out_json = out_param(out_json, "out_json")?;
+        unsafe { call_into(client, operation, &params, out_json, out_http_status) }
+    })
+}
+
+/// The C string arguments of a typed helper, gathered into a parameter object.
+struct Args(Map<String, Value>);
+
+impl Args {
+    fn new() -> Args {
+        Args(Map::new())
+    }
+
+    /// A required string: NULL is `PHLO_NULL_POINTER` naming `name`.
+    ///
+    /// # Safety
+    /// `p` is NULL or NUL-terminated.
+    unsafe fn req(mut self, name: &str, p: *const c_char) -> Result<Args, Failure> {
+        // SAFETY: forwarded contract.
+        let v = unsafe { arg_str(p, name) }?;
+        self.0.insert(name.to_owned(), v.into());
+        Ok(self)
+    }
+
+    /// An optional string: NULL leaves the parameter out (the operation's default applies).
+    ///
+    /// # Safety
+    /// `p` is NULL or NUL-terminated.
+    unsafe fn opt(mut self, name: &str, p: *const c_char) -> Result<Args, Failure> {
+        // SAFETY: forwarded contract.
+        if let Some(v) = unsafe { opt_str(p, name) }? {
+            self.0.insert(name.to_owned(), v.into());
+        }
+        Ok(self)
+    }
+}
+
+/// Runs `operation` with `args` built from C strings (the typed helpers' common body).
+///
+/// # Safety
+/// As the typed helpers.
+unsafe fn typed(
+    client: *const phlo_client,
+    operation: &str,
+    args: impl FnOnce() -> Result<Args, Failure>,
+    out_json: *mut *mut c_char,
+) -> phlo_status {
+    fallible(|| {
+        // SAFETY: NULL or a live handle, by the contract.
+        let client = unsafe { handle(client) }?;
+        let params = args()?.0;
+        let out_json = out_param(out_json, "out_json")?;
+        // SAFETY: `out_json` checked; no status out-param.
+        unsafe { call_into(client, operation, &params, out_json, std::ptr::null_mut()) }
+    })
+}
+
+/// Adds a party to a multi-party call: `action=call` (the `mpc_call` operation).
+///
+/// `phlo_id`, `node_id` (the multi-party-call node), `trigger_source` (the connected member on
+/// whose behalf it runs), `to` (phone number or SIP URI to dial) and `role` (`"agent"`,
+/// `"customer"` or `"supervisor"`) are all required: NULL is `PHLO_NULL_POINTER`.
+/// On success `*out_json` receives the response body (`{"api_id":"...","error":""}`); free it
+/// with `phlo_string_free()`. Fails like `phlo_client_call()`.
+///
+/// # Safety
+/// As `phlo_client_call()`.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_mpc_call(
+    client: *const phlo_client,
+    phlo_id: *const c_char,
+    node_id: *const c_char,
+    trigger_source: *const c_char,
+    to: *const c_char,
+    role: *const c_char,
+    out_json: *mut *mut c_char,
+) -> phlo_status {
+    // SAFETY (all helpers below): each pointer is NULL or NUL-terminated, by the contract.
+    unsafe {
+        typed(
+            client,
+            "mpc_call",
+            || {
+                Args::new()
+                    .req("phlo_id", phlo_id)?
+                    .req("node_id", node_id)?
+                    .req("trigger_source", trigger_source)?
+                    .req("to", to)?
+                    .req("role", role)
+            },
+            out_json,
+        )
+    }
+}
+
+/// The body shared by the two transfer helpers.
+///
+/// # Safety
+/// As the helpers.
+#[allow(clippy::too_many_arguments)]
+unsafe fn transfer(
+    operation: &str,
+    client: *const phlo_client,
+    phlo_id: *const c_char,
+    node_id: *const c_char,
+    trigger_source: *const c_char,
+    to: *const c_char,
+    role: *const c_char,
+    out_json: *mut *mut c_char,
+) -> phlo_status {
+    unsafe {
+        typed(
+            client,
+            operation,
+            || {
+                Args::new()
+                    .req("phlo_id", phlo_id)?
+                    .req("node_id", node_id)?
+                    .req("trigger_source", trigger_source)?
+                    .req("to", to)?
+                    .opt("role", role)
+            },
+            out_json,
+        )
+    }
+}
+
+/// Consultative transfer (`mpc_warm_transfer`): `trigger_source` talks to `to` first while the
+/// other members wait on hold; complete it with `mpc_member_resume_call` or cancel it with
+/// `mpc_member_abort_transfer`.
+///
+/// `role` may be NULL, meaning `"agent"`; the other strings are required (NULL is
+/// `PHLO_NULL_POINTER`). On success `*out_json` receives the response body; free it with
+/// `phlo_string_free()`. Fails like `phlo_client_call()`.
+///
+/// # Safety
+/// As `phlo_client_call()`.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_mpc_warm_transfer(
+    client: *const phlo_client,
+    phlo_id: *const c_char,
+    node_id: *const c_char,
+    trigger_source: *const c_char,
+    to: *const c_char,
+    role: *const c_char,
+    out_json: *mut *mut c_char,
+) -> phlo_status {
+    unsafe {
+        transfer(
+            "mpc_warm_transfer",
+            client,
+            phlo_id,
+            node_id,
+            trigger_source,
+            to,
+            role,
+            out_json,
+        )
+    }
+}
+
+/// Blind transfer (`mpc_cold_transfer`): `to` joins the call and `trigger_source` leaves it.
+///
+/// `role` may be NULL, meaning `"agent"`; the other strings are required (NULL is
+/// `PHLO_NULL_POINTER`). On success `*out_json` receives the response body
+/// (`{"api_id":"...","error":""}`); free it with `phlo_string_free()`. Fails like
+/// `phlo_client_call()`; for example `PHLO_BAD_REQUEST` when `trigger_source` is not a
+/// connected member of the call.
+///
+/// # Safety
+/// As `phlo_client_call()`.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_mpc_cold_transfer(
+    client: *const phlo_client,
+    phlo_id: *const c_char,
+    node_id: *const c_char,
+    trigger_source: *const c_char,
+    to: *const c_char,
+    role: *const c_char,
+    out_json: *mut *mut c_char,
+) -> phlo_status {
+    unsafe {
+        transfer(
+            "mpc_cold_transfer",
+            client,
+            phlo_id,
+            node_id,
+            trigger_source,
+            to,
+            role,
+            out_json,
+        )
+    }
+}
+
+/// Any member action (`member_action`): `action` (e.g. `"hold"`, `"unhold"`, `"mute"`,
+/// `"unmute"`, `"hangup"`, `"resume_call"`, `"abort_transfer"`, `"voicemail_drop"`) on member
+/// `member_id` (phone number or SIP URI) of node `node_id`, whose type `node_type` is
+/// `"multi_party_call"` or `"conference_bridge"`.
+///
+/// Every string is required (NULL is `PHLO_NULL_POINTER`). On success `*out_json` receives the
+/// response body; free it with `phlo_string_free()`. Fails like `phlo_client_call()`; for
+/// example `PHLO_NOT_FOUND` when the member is not in the call.
+///
+/// # Safety
+/// As `phlo_client_call()`.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_member_action(
+    client: *const phlo_client,
+    phlo_id: *const c_char,
+    node_type: *const c_char,
+    node_id: *const c_char,
+    member_id: *const c_char,
+    action: *const c_char,
+    out_json: *mut *mut c_char,
+) -> phlo_status {
+    unsafe {
+        typed(
+            client,
+            "member_action",
+            || {
+                Args::new()
+                    .req("phlo_id", phlo_id)?
+                    .req("node_type", node_type)?
+                    .req("node_id", node_id)?
+                    .req("member_id", member_id)?
+                    .req("action", action)
+            },
+            out_json,
+        )
+    }
+}
+
+/// Reads a PHLO's metadata (`get_phlo`): `{"api_id","phlo_id","name","created_on"}`.
+///
+/// `phlo_id` is required (NULL is `PHLO_NULL_POINTER`). On success `*out_json` receives the
+/// response body; free it with `phlo_string_free()`. Fails like `phlo_client_call()`;
+/// `PHLO_NOT_FOUND` for an unknown PHLO.
+///
+/// # Safety
+/// As `phlo_client_call()`.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_get_phlo(
+    client: *const phlo_client,
+    phlo_id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> phlo_status {
+    unsafe {
+        typed(
+            client,
+            "get_phlo",
+            || Args::new().req("phlo_id", phlo_id),
+            out_json,
+        )
+    }
+}
+
+/// Starts a run of a PHLO (`run_phlo`).
+///
+/// `payload_json` is NULL (no start variables; `{}` is sent) or a JSON object of the start
+/// node's variables, e.g. `{"from":"+14152225555","to":"+14153336666"}`; entries whose value is
+/// `null` are dropped. Malformed JSON is `PHLO_INVALID_ARGUMENT` with field `payload_json`; JSON
+/// that is not an object is `PHLO_INVALID_ARGUMENT` with field `payload`.
+/// On success `*out_json` receives the response body (`{"api_id","phlo_id","message"}`, maybe
+/// `"phlo_run_id"`; the run id is `phlo_run_id` when present, else `api_id`); a "stopped ..."
+/// message is still a success. Free it with `phlo_string_free()`. Fails like
+/// `phlo_client_call()`. A run is not idempotent: by default it is retried only when the request
+/// never reached the service, or on 429.
+///
+/// # Safety
+/// As `phlo_client_call()`.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_run_phlo(
+    client: *const phlo_client,
+    phlo_id: *const c_char,
+    payload_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> phlo_status {
+    unsafe {
+        typed(
+            client,
+            "run_phlo",
+            || {
+                let mut args = Args::new().req("phlo_id", phlo_id)?;
+                let payload = opt_str(payload_json, "payload_json")?;
+                if let Some(v) = json_value(payload, "payload_json")? {
+                    args.0.insert("payload".into(), v);
+                }
+                Ok(args)
+            },
+            out_json,
+        )
+    }
+}
