@@ -134,24 +134,48 @@ impl Simulator {
         let base_url = base_url_for(addr);
 
         let shared = Arc::new(Shared::new(accounts, phlos, config.status_200));
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("phlo-sim-worker")
-            .enable_all()
-            .build()?;
         let (stop, stopped) = oneshot::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<io::Result<()>>();
         let server_shared = shared.clone();
+        // The runtime is built, used and dropped on its own thread, so starting or stopping a
+        // simulator from inside another tokio runtime is fine.
         let thread = std::thread::Builder::new()
             .name("phlo-sim".into())
             .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("phlo-sim-worker")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
-                        Ok(l) => server::run(l, server_shared, stopped).await,
-                        Err(e) => eprintln!("phlo-sim: cannot serve: {e}"),
+                        Ok(l) => {
+                            let _ = ready_tx.send(Ok(()));
+                            server::run(l, server_shared, stopped).await
+                        }
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                        }
                     }
                 });
                 runtime.shutdown_timeout(Duration::from_secs(1));
             })?;
+        let ready = ready_rx.recv().unwrap_or_else(|_| {
+            Err(io::Error::other(
+                "the simulator thread stopped while starting",
+            ))
+        });
+        if let Err(e) = ready {
+            let _ = thread.join();
+            return Err(e);
+        }
         Ok(Simulator {
             base_url,
             port: addr.port(),
