@@ -32,6 +32,9 @@ our $B1       = '+14155550123';
 our $B2       = '+14155550124';
 
 my $JSON = JSON::PP->new->utf8->canonical;
+
+# Test names and diagnostics may hold wide characters.
+binmode(Test::More->builder->$_, ':encoding(UTF-8)') for qw(output failure_output todo_output);
 my @running;
 
 sub repo_root {
@@ -128,7 +131,8 @@ sub last_request {
     my $self = shift;
     my $log = $self->requests->{requests};
     my $r = $log->[-1] or return undef;
-    $r->{body_json} = eval { $JSON->decode($r->{body}) } if defined $r->{body} && length $r->{body};
+    # The log was decoded already: body is a character string, so decode it without ->utf8.
+    $r->{body_json} = eval { JSON::PP->new->decode($r->{body}) } if defined $r->{body} && length $r->{body};
     return $r;
 }
 
