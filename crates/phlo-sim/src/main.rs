@@ -79,6 +79,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Signal handlers are installed before the URL is printed, so a parent that signals as soon
+    // as it has read the line never kills us with the default action.
+    let (runtime, mut signals) = match install_signal_handlers() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("phlo-sim: cannot install signal handlers: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let sim = match Simulator::start_with(config) {
         Ok(s) => s,
         Err(e) => {
@@ -91,36 +100,52 @@ fn main() -> ExitCode {
         let _ = writeln!(out, "{}", sim.base_url());
         let _ = out.flush();
     }
-    if let Err(e) = wait_for_signal() {
-        eprintln!("phlo-sim: cannot wait for signals: {e}");
-        return ExitCode::FAILURE;
-    }
+    runtime.block_on(signals.wait());
     sim.shutdown();
     ExitCode::SUCCESS
 }
 
-/// Blocks until SIGINT or SIGTERM.
-fn wait_for_signal() -> std::io::Result<()> {
+/// SIGINT and SIGTERM listeners (Ctrl-C elsewhere).
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Resolves on the first SIGINT or SIGTERM.
+    async fn wait(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// A small runtime for waiting on signals, with the handlers already installed.
+fn install_signal_handlers() -> std::io::Result<(tokio::runtime::Runtime, Signals)> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(async {
+    let signals = rt.block_on(async {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{signal, SignalKind};
-            let mut term = signal(SignalKind::terminate())?;
-            let mut int = signal(SignalKind::interrupt())?;
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
-            Ok(())
+            Ok::<_, std::io::Error>(Signals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
         }
         #[cfg(not(unix))]
         {
-            tokio::signal::ctrl_c().await
+            Ok::<_, std::io::Error>(Signals {})
         }
-    })
+    })?;
+    Ok((rt, signals))
 }
 
 /// Parses the command line; `Ok(None)` means help or version was printed.
