@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::models::{ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
 use crate::ops::{Method, NodeType, Operation};
-use crate::transport::{decode, CallOptions, Transport};
+use crate::transport::{CallOptions, Reply, Transport};
 
 /// A PHLO runner client.
 ///
@@ -90,9 +90,12 @@ impl Client {
 
     /// [`Client::execute`] with a per-call timeout or retry policy.
     pub fn execute_with(&self, op: &Operation, opts: &CallOptions) -> Result<RawResponse> {
-        let (status, body) = self.send(op, opts)?;
-        decode::<AnyObject>(&body)?;
-        Ok(RawResponse { status, body })
+        let reply = self.send(op, opts)?;
+        reply.decode::<AnyObject>()?;
+        Ok(RawResponse {
+            status: reply.status,
+            body: reply.body,
+        })
     }
 
     /// Runs the named operation (a row of [`crate::OPERATIONS`]) with a JSON object of
@@ -111,15 +114,14 @@ impl Client {
         })
     }
 
-    fn send(&self, op: &Operation, opts: &CallOptions) -> Result<(u16, String)> {
+    fn send(&self, op: &Operation, opts: &CallOptions) -> Result<Reply> {
         let req = op.request(&self.inner.config.auth_id)?;
         let policy = opts.retry.as_ref().unwrap_or(&self.inner.config.retry);
         self.inner.transport.send(&req, policy, opts.timeout)
     }
 
     fn typed<T: serde::de::DeserializeOwned>(&self, op: Operation) -> Result<T> {
-        let (_, body) = self.send(&op, &CallOptions::default())?;
-        decode(&body)
+        self.send(&op, &CallOptions::default())?.decode()
     }
 
     /// Reads a PHLO. A 404 is `not_found`.

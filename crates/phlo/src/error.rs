@@ -81,8 +81,14 @@ impl fmt::Display for ErrorKind {
 ///
 /// Never contains the auth token: messages are built from fixed sentences, the URL path (not the
 /// full URL) and the service's `error` string, and bodies are scrubbed of the credentials.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Error {
+    // Boxed: keeps `Result<T, Error>` one pointer wide on the success path.
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     message: String,
     status: Option<u16>,
@@ -91,12 +97,14 @@ pub struct Error {
     body: Option<String>,
     retry_after: Option<Duration>,
     attempts: u32,
-    /// True when the request provably never reached the server (connection refused).
-    pub(crate) not_sent: bool,
+    not_sent: bool,
 }
 
 /// The result type of every fallible call in this crate.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Shortest secret that is scrubbed from error messages and bodies.
+pub const MIN_SCRUB_LEN: usize = 6;
 
 /// Longest service body kept in an error, in bytes.
 pub const MAX_ERROR_BODY: usize = 2048;
@@ -105,22 +113,24 @@ impl Error {
     /// A new error of `kind` with `message` and nothing else.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error {
-            kind,
-            message: message.into(),
-            status: None,
-            api_id: None,
-            field: None,
-            body: None,
-            retry_after: None,
-            attempts: 0,
-            not_sent: false,
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                status: None,
+                api_id: None,
+                field: None,
+                body: None,
+                retry_after: None,
+                attempts: 0,
+                not_sent: false,
+            }),
         }
     }
 
     /// An `invalid_argument` error naming the offending `field`.
     pub fn invalid(field: &str, reason: impl fmt::Display) -> Error {
         let mut e = Error::new(ErrorKind::InvalidArgument, format!("{field}: {reason}"));
-        e.field = Some(field.to_owned());
+        e.inner.field = Some(field.to_owned());
         e
     }
 
@@ -152,73 +162,81 @@ impl Error {
             format!("{what} ({status}) at {path}")
         });
         let mut e = Error::new(kind, message);
-        e.status = Some(status);
-        e.api_id = text("api_id");
-        e.body = Some(truncate(body, MAX_ERROR_BODY).to_owned());
+        e.inner.status = Some(status);
+        e.inner.api_id = text("api_id");
+        e.inner.body = Some(truncate(body, MAX_ERROR_BODY).to_owned());
         e
     }
 
     /// The stable kind of this error.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
     /// The readable message (the service's `error` string when it sent one).
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
     /// The HTTP status, when the service answered.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.inner.status
     }
     /// The service's `api_id` for this request, when its body had one.
     pub fn api_id(&self) -> Option<&str> {
-        self.api_id.as_deref()
+        self.inner.api_id.as_deref()
     }
     /// The input field at fault, for `invalid_argument` errors.
     pub fn field(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.inner.field.as_deref()
     }
     /// The service's response body (at most [`MAX_ERROR_BODY`] bytes), when there was one.
     pub fn body(&self) -> Option<&str> {
-        self.body.as_deref()
+        self.inner.body.as_deref()
     }
     /// The delay the service asked for with `Retry-After`, on `rate_limited` (and some 5xx) errors.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.inner.retry_after
+    }
+    /// True when the request provably never reached the server (the connection could not be
+    /// opened), so repeating it cannot repeat an action.
+    pub fn not_sent(&self) -> bool {
+        self.inner.not_sent
     }
     /// How many HTTP attempts were made (0 when the error came before the network).
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.inner.attempts
     }
 
     pub(crate) fn with_status(mut self, status: u16) -> Error {
-        self.status = Some(status);
+        self.inner.status = Some(status);
         self
     }
     pub(crate) fn with_message(mut self, message: String) -> Error {
-        self.message = message;
+        self.inner.message = message;
         self
     }
     pub(crate) fn with_retry_after(mut self, d: Option<Duration>) -> Error {
-        self.retry_after = d;
+        self.inner.retry_after = d;
         self
     }
     pub(crate) fn with_attempts(mut self, n: u32) -> Error {
-        self.attempts = n;
+        self.inner.attempts = n;
         self
     }
     pub(crate) fn with_not_sent(mut self, not_sent: bool) -> Error {
-        self.not_sent = not_sent;
+        self.inner.not_sent = not_sent;
         self
     }
 
-    /// Replaces every occurrence of each non-empty `secret` in the message and body by `***`.
+    /// Replaces every occurrence of each `secret` in the message and body by `***`.
+    ///
+    /// Secrets shorter than [`MIN_SCRUB_LEN`] are left alone: scrubbing a one-letter test token
+    /// would garble every message, and real tokens are far longer.
     pub(crate) fn scrub(mut self, secrets: &[&str]) -> Error {
-        for s in secrets.iter().filter(|s| !s.is_empty()) {
-            if self.message.contains(s) {
-                self.message = self.message.replace(s, "***");
+        for s in secrets.iter().filter(|s| s.len() >= MIN_SCRUB_LEN) {
+            if self.inner.message.contains(s) {
+                self.inner.message = self.inner.message.replace(s, "***");
             }
-            if let Some(b) = self.body.as_mut().filter(|b| b.contains(s)) {
+            if let Some(b) = self.inner.body.as_mut().filter(|b| b.contains(s)) {
                 *b = b.replace(s, "***");
             }
         }
@@ -231,23 +249,29 @@ impl Error {
     /// This is the form the C last error, Python and Perl read.
     pub fn to_json(&self) -> String {
         serde_json::json!({
-            "kind": self.kind.as_str(),
-            "message": self.message,
-            "status": self.status,
-            "api_id": self.api_id,
-            "field": self.field,
-            "retry_after_ms": self.retry_after.map(|d| d.as_millis() as u64),
-            "attempts": self.attempts,
-            "body": self.body,
+            "kind": self.inner.kind.as_str(),
+            "message": self.inner.message,
+            "status": self.inner.status,
+            "api_id": self.inner.api_id,
+            "field": self.inner.field,
+            "retry_after_ms": self.inner.retry_after.map(|d| d.as_millis() as u64),
+            "attempts": self.inner.attempts,
+            "body": self.inner.body,
         })
         .to_string()
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.kind, self.message)?;
-        match (self.status, &self.api_id) {
+        write!(f, "{}: {}", self.inner.kind, self.inner.message)?;
+        match (self.inner.status, &self.inner.api_id) {
             (Some(s), Some(id)) => write!(f, " (HTTP {s}, api_id {id})"),
             (Some(s), None) => write!(f, " (HTTP {s})"),
             _ => Ok(()),

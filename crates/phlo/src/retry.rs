@@ -75,7 +75,7 @@ impl RetryPolicy {
         );
         match (idempotent, self.actions) {
             (true, _) | (false, ActionRetry::Always) => transient || kind == ErrorKind::RateLimited,
-            (false, ActionRetry::Safe) => err.not_sent || kind == ErrorKind::RateLimited,
+            (false, ActionRetry::Safe) => err.not_sent() || kind == ErrorKind::RateLimited,
             (false, ActionRetry::Never) => false,
         }
     }

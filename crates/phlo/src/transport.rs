@@ -23,6 +23,20 @@ pub(crate) struct Transport {
     max_response_bytes: usize,
 }
 
+/// A 2xx answer: status, body text, and how many attempts it took.
+pub(crate) struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub attempts: u32,
+}
+
+impl Reply {
+    /// Parses the body into `T`; a failure is a `decode` error carrying the status and attempts.
+    pub(crate) fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        decode(&self.body).map_err(|e| e.with_status(self.status).with_attempts(self.attempts))
+    }
+}
+
 /// Per-call overrides of the client's configuration.
 #[derive(Clone, Debug, Default)]
 pub struct CallOptions {
@@ -80,13 +94,13 @@ impl Transport {
         })
     }
 
-    /// Sends `req`, retrying as `policy` allows; returns the 2xx status and body text.
+    /// Sends `req`, retrying as `policy` allows; returns the 2xx answer.
     pub(crate) fn send(
         &self,
         req: &Request,
         policy: &RetryPolicy,
         timeout: Option<Duration>,
-    ) -> Result<(u16, String)> {
+    ) -> Result<Reply> {
         let start = Instant::now();
         let url = format!("{}{}", self.base_url, req.path);
         let mut attempt = 1;
@@ -106,7 +120,13 @@ impl Transport {
                 t0.elapsed().as_secs_f64() * 1e3
             );
             let err = match outcome {
-                Ok(ok) => return Ok(ok),
+                Ok((status, body)) => {
+                    return Ok(Reply {
+                        status,
+                        body,
+                        attempts: attempt,
+                    })
+                }
                 Err(e) => e
                     .scrub(&[&self.secrets[0], &self.secrets[1]])
                     .with_attempts(attempt),
