@@ -357,3 +357,42 @@ fn concurrent_clients() {
     });
     assert_eq!(t.sim.requests()["total"], 800);
 }
+
+#[test]
+fn handle_is_send_and_sync_and_works_inside_a_runtime() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Simulator>();
+    // Starting and dropping from async code (as a tokio-based test would) is fine: the server's
+    // runtime lives on its own thread.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let port = rt.block_on(async {
+        let sim = Simulator::start().unwrap();
+        let port = sim.port();
+        drop(sim);
+        port
+    });
+    assert_ne!(port, 0);
+}
+
+#[test]
+fn works_as_a_plain_http_proxy() {
+    // Absolute-form request targets (what a client sends to an HTTP proxy) are served too, so a
+    // client's proxy support can be tested by pointing its proxy at the simulator.
+    let t = Ctx::new();
+    let via_proxy = reqwest::blocking::Client::builder()
+        .proxy(reqwest::Proxy::http(t.sim.base_url()).unwrap())
+        .build()
+        .unwrap();
+    let r = via_proxy
+        .get(format!("http://phlorunner.invalid/v1/phlo/{P}"))
+        .basic_auth(DEFAULT_AUTH_ID, Some(phlo_sim::DEFAULT_AUTH_TOKEN))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let e = &t.sim.requests()["requests"][0];
+    assert_eq!(e["path"], format!("/v1/phlo/{P}"));
+    assert_eq!(e["headers"]["host"], "phlorunner.invalid");
+}
