@@ -170,7 +170,8 @@ impl ConfigBuilder {
         self.proxy = Some(v.into());
         self
     }
-    /// Text appended to the User-Agent, e.g. `"Python: 3.11.7"` from a binding.
+    /// The runtime named in the User-Agent instead of Rust's, e.g. `"Python: 3.11.7"` from a
+    /// binding: `plivo-phlo/0.1.0 (Python: 3.11.7)`.
     pub fn user_agent_suffix(mut self, v: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(v.into());
         self
@@ -231,7 +232,10 @@ impl ConfigBuilder {
                 "must be greater than zero",
             ));
         }
-        let mut user_agent = format!("plivo-phlo/{VERSION} (Rust)");
+        let mut user_agent = format!(
+            "plivo-phlo/{VERSION} (Rust: {})",
+            env!("PHLO_RUSTC_VERSION")
+        );
         if let Some(s) = self.user_agent_suffix.filter(|s| !s.is_empty()) {
             user_agent = format!("plivo-phlo/{VERSION} ({s})");
         }
