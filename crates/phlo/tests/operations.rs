@@ -14,10 +14,11 @@ fn check_headers(req: &Value, with_body: bool) {
         "{req}"
     );
     assert_eq!(h["accept"], "application/json");
-    assert!(h["user-agent"]
-        .as_str()
-        .unwrap()
-        .starts_with(&format!("plivo-phlo/{} (", plivo_phlo::VERSION)));
+    let ua = h["user-agent"].as_str().unwrap();
+    assert!(
+        ua.starts_with(&format!("plivo-phlo/{} (Rust: 1.", plivo_phlo::VERSION)),
+        "{ua}"
+    );
     if with_body {
         assert_eq!(h["content-type"], "application/json");
     } else {
