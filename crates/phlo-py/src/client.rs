@@ -1,0 +1,556 @@
+//! The `Client` class: one method per named operation of the core.
+//!
+//! Every method builds the operation's parameters as a JSON object and hands them to
+//! [`plivo_phlo::Client::call`] with the GIL released; the core validates, applies defaults,
+//! sends, retries and maps errors. The answer is then parsed into the typed result.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use plivo_phlo::{Config, RawResponse, RetryPolicy};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use serde_json::{Map, Value};
+
+use crate::errors;
+use crate::models::{self, ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, Response};
+
+/// A JSON object of string parameters, skipping `None`s.
+macro_rules! params {
+    ($($key:literal => $val:expr),* $(,)?) => {{
+        let mut m = Map::new();
+        $( push(&mut m, $key, $val); )*
+        m
+    }};
+}
+
+trait IntoParam {
+    fn into_param(self) -> Option<Value>;
+}
+impl IntoParam for String {
+    fn into_param(self) -> Option<Value> {
+        Some(Value::String(self))
+    }
+}
+impl IntoParam for Option<String> {
+    fn into_param(self) -> Option<Value> {
+        self.map(Value::String)
+    }
+}
+impl IntoParam for Value {
+    fn into_param(self) -> Option<Value> {
+        (!self.is_null()).then_some(self)
+    }
+}
+
+fn push(m: &mut Map<String, Value>, key: &str, v: impl IntoParam) {
+    if let Some(v) = v.into_param() {
+        m.insert(key.to_owned(), v);
+    }
+}
+
+/// A PHLO runner client.
+///
+/// One client holds one pool of keep-alive connections and is safe to share between threads;
+/// every method releases the GIL while it waits on the network.
+#[pyclass(name = "Client", module = "plivo_phlo", frozen)]
+pub(crate) struct Client {
+    /// `None` once closed.
+    inner: Mutex<Option<plivo_phlo::Client>>,
+    auth_id: String,
+    base_url: String,
+    timeout: f64,
+    connect_timeout: f64,
+    max_retries: u32,
+}
+
+/// Seconds as a `Duration`; negative, NaN or huge values are `InvalidArgumentError`.
+fn seconds(py: Python<'_>, field: &str, v: f64) -> PyResult<Duration> {
+    Duration::try_from_secs_f64(v)
+        .map_err(|_| errors::invalid(py, field, "must be a number of seconds greater than zero"))
+}
+
+impl Client {
+    /// Builds a client from the core config; used by `Client(...)` and `Simulator.client()`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn build(
+        py: Python<'_>,
+        auth_id: Option<String>,
+        auth_token: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+        proxy: Option<String>,
+        ca_cert_pem: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Client> {
+        let v = py.version_info();
+        let mut b = Config::builder()
+            .user_agent_suffix(format!("Python: {}.{}.{}", v.major, v.minor, v.patch));
+        if let Some(s) = auth_id {
+            b = b.auth_id(s);
+        }
+        if let Some(s) = auth_token {
+            b = b.auth_token(s);
+        }
+        if let Some(s) = base_url {
+            b = b.base_url(s);
+        }
+        if let Some(t) = timeout {
+            b = b.timeout(seconds(py, "timeout", t)?);
+        }
+        if let Some(t) = connect_timeout {
+            b = b.connect_timeout(seconds(py, "connect_timeout", t)?);
+        }
+        if let Some(n) = max_retries {
+            b = b.retry(RetryPolicy {
+                max_attempts: n.saturating_add(1),
+                ..RetryPolicy::default()
+            });
+        }
+        if let Some(p) = proxy {
+            b = b.proxy(p);
+        }
+        if let Some(pem) = ca_cert_pem {
+            let bytes: Vec<u8> = if let Ok(s) = pem.cast::<PyString>() {
+                s.to_cow()?.as_bytes().to_vec()
+            } else if let Ok(bs) = pem.cast::<PyBytes>() {
+                bs.as_bytes().to_vec()
+            } else {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "ca_cert_pem must be str or bytes",
+                ));
+            };
+            b = b.add_ca_cert_pem(bytes);
+        }
+        // Reads the environment and may set up TLS roots: no GIL needed.
+        let client = py
+            .detach(move || b.build().and_then(plivo_phlo::Client::new))
+            .map_err(|e| errors::to_py(py, &e))?;
+        let c = client.config();
+        Ok(Client {
+            auth_id: c.auth_id().to_owned(),
+            base_url: c.base_url().to_owned(),
+            timeout: c.timeout().as_secs_f64(),
+            connect_timeout: c.connect_timeout().as_secs_f64(),
+            max_retries: c.retry().max_attempts.saturating_sub(1),
+            inner: Mutex::new(Some(client)),
+        })
+    }
+
+    fn client(&self, py: Python<'_>) -> PyResult<plivo_phlo::Client> {
+        let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        guard
+            .clone()
+            .ok_or_else(|| errors::invalid(py, "client", "is closed"))
+    }
+
+    /// Runs the named operation with the GIL released.
+    fn exec(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        params: Map<String, Value>,
+    ) -> PyResult<RawResponse> {
+        let client = self.client(py)?;
+        py.detach(move || client.call(name, &params))
+            .map_err(|e| errors::to_py(py, &e))
+    }
+
+    fn action(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        p: Map<String, Value>,
+    ) -> PyResult<ActionResponse> {
+        ActionResponse::from_raw(py, self.exec(py, name, p)?)
+    }
+
+    fn member(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id, "member_id" => member_id};
+        self.action(py, name, p)
+    }
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (auth_id=None, auth_token=None, base_url=None, *, timeout=None, connect_timeout=None, max_retries=None, proxy=None, ca_cert_pem=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        auth_id: Option<String>,
+        auth_token: Option<String>,
+        base_url: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+        proxy: Option<String>,
+        ca_cert_pem: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Client> {
+        Client::build(
+            py,
+            auth_id,
+            auth_token,
+            base_url,
+            timeout,
+            connect_timeout,
+            max_retries,
+            proxy,
+            ca_cert_pem.as_ref(),
+        )
+    }
+
+    /// The auth id in use.
+    #[getter]
+    fn auth_id(&self) -> &str {
+        &self.auth_id
+    }
+    /// The runner base URL in use, without a trailing slash.
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// Seconds allowed for one request.
+    #[getter]
+    fn timeout(&self) -> f64 {
+        self.timeout
+    }
+    /// Seconds allowed to open a connection.
+    #[getter]
+    fn connect_timeout(&self) -> f64 {
+        self.connect_timeout
+    }
+    /// Retries after the first attempt, at most (the core decides which failures are retried).
+    #[getter]
+    fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_none()
+    }
+
+    /// Closes the connection pool. Later calls raise `InvalidArgumentError`. Idempotent.
+    fn close(&self, py: Python<'_>) {
+        let client = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take();
+        // Dropping the last handle shuts the HTTP runtime down, which may wait on its thread.
+        py.detach(move || drop(client));
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> bool {
+        self.close(py);
+        false
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Client(auth_id={:?}, base_url={:?})",
+            self.auth_id, self.base_url
+        )
+    }
+
+    /// `GET /v1/phlo/{phlo_id}`: a PHLO's metadata.
+    fn get_phlo(&self, py: Python<'_>, phlo_id: String) -> PyResult<Phlo> {
+        Phlo::from_raw(
+            py,
+            self.exec(py, "get_phlo", params! {"phlo_id" => phlo_id})?,
+        )
+    }
+
+    /// `POST /v1/account/{auth_id}/phlo/{phlo_id}`: starts a run with optional start variables
+    /// (entries whose value is `None` are dropped; no payload sends `{}`).
+    #[pyo3(signature = (phlo_id, payload=None))]
+    fn run_phlo(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        payload: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<PhloRunStarted> {
+        let payload = models::mapping_arg("payload", payload.as_ref())?;
+        let p = params! {"phlo_id" => phlo_id, "payload" => payload};
+        PhloRunStarted::from_raw(py, self.exec(py, "run_phlo", p)?)
+    }
+
+    /// `GET /v1/phlo/{phlo_id}/runs/{run_id}` (legacy endpoint).
+    fn get_phlo_run(&self, py: Python<'_>, phlo_id: String, run_id: String) -> PyResult<PhloRun> {
+        let p = params! {"phlo_id" => phlo_id, "run_id" => run_id};
+        PhloRun::from_raw(py, self.exec(py, "get_phlo_run", p)?)
+    }
+
+    /// `GET /v1/phlo/{phlo_id}/{node_type}/{node_id}`; `node_type` is `multi_party_call` or
+    /// `conference_bridge`.
+    fn get_node(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_type: String,
+        node_id: String,
+    ) -> PyResult<Node> {
+        let p = params! {"phlo_id" => phlo_id, "node_type" => node_type, "node_id" => node_id};
+        Node::from_raw(py, self.exec(py, "get_node", p)?)
+    }
+
+    /// Reads a multi-party-call node.
+    fn get_multi_party_call(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+    ) -> PyResult<Node> {
+        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id};
+        Node::from_raw(py, self.exec(py, "get_multi_party_call", p)?)
+    }
+
+    /// Reads a conference-bridge node.
+    fn get_conference_bridge(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+    ) -> PyResult<Node> {
+        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id};
+        Node::from_raw(py, self.exec(py, "get_conference_bridge", p)?)
+    }
+
+    /// Dials `to` into the multi-party call with `role`, on behalf of `trigger_source`.
+    fn mpc_call(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        trigger_source: String,
+        to: String,
+        role: String,
+    ) -> PyResult<ActionResponse> {
+        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id,
+        "trigger_source" => trigger_source, "to" => to, "role" => role};
+        self.action(py, "mpc_call", p)
+    }
+
+    /// Warm (consultative) transfer to `to`; `role` defaults to `agent`.
+    #[pyo3(signature = (phlo_id, node_id, trigger_source, to, role=None))]
+    fn mpc_warm_transfer(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        trigger_source: String,
+        to: String,
+        role: Option<String>,
+    ) -> PyResult<ActionResponse> {
+        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id,
+        "trigger_source" => trigger_source, "to" => to, "role" => role};
+        self.action(py, "mpc_warm_transfer", p)
+    }
+
+    /// Cold (blind) transfer to `to`, the initiator leaves; `role` defaults to `agent`.
+    #[pyo3(signature = (phlo_id, node_id, trigger_source, to, role=None))]
+    fn mpc_cold_transfer(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        trigger_source: String,
+        to: String,
+        role: Option<String>,
+    ) -> PyResult<ActionResponse> {
+        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id,
+        "trigger_source" => trigger_source, "to" => to, "role" => role};
+        self.action(py, "mpc_cold_transfer", p)
+    }
+
+    /// Cancels the transfer this member started.
+    fn mpc_member_abort_transfer(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "mpc_member_abort_transfer", phlo_id, node_id, member_id)
+    }
+    /// Completes a warm transfer: the member goes back into the call.
+    fn mpc_member_resume_call(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "mpc_member_resume_call", phlo_id, node_id, member_id)
+    }
+    /// Leaves the node's voicemail on the member's line and drops them.
+    fn mpc_member_voicemail_drop(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "mpc_member_voicemail_drop", phlo_id, node_id, member_id)
+    }
+    /// Disconnects a multi-party-call member.
+    fn mpc_member_hangup(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "mpc_member_hangup", phlo_id, node_id, member_id)
+    }
+    /// Puts a multi-party-call member on hold.
+    fn mpc_member_hold(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "mpc_member_hold", phlo_id, node_id, member_id)
+    }
+    /// Takes a multi-party-call member off hold.
+    fn mpc_member_unhold(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "mpc_member_unhold", phlo_id, node_id, member_id)
+    }
+    /// Mutes a multi-party-call member.
+    fn mpc_member_mute(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "mpc_member_mute", phlo_id, node_id, member_id)
+    }
+    /// Unmutes a multi-party-call member.
+    fn mpc_member_unmute(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "mpc_member_unmute", phlo_id, node_id, member_id)
+    }
+    /// Mutes a conference-bridge member.
+    fn bridge_member_mute(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "bridge_member_mute", phlo_id, node_id, member_id)
+    }
+    /// Unmutes a conference-bridge member.
+    fn bridge_member_unmute(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "bridge_member_unmute", phlo_id, node_id, member_id)
+    }
+    /// Disconnects a conference-bridge member.
+    fn bridge_member_hangup(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        member_id: String,
+    ) -> PyResult<ActionResponse> {
+        self.member(py, "bridge_member_hangup", phlo_id, node_id, member_id)
+    }
+
+    /// Any multi-party-call action; `role` is left out of the body when `None`.
+    #[pyo3(signature = (phlo_id, node_id, action, trigger_source, to, role=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn node_action(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_id: String,
+        action: String,
+        trigger_source: String,
+        to: String,
+        role: Option<String>,
+    ) -> PyResult<ActionResponse> {
+        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id, "action" => action,
+        "trigger_source" => trigger_source, "to" => to, "role" => role};
+        self.action(py, "node_action", p)
+    }
+
+    /// Any member action on either node type.
+    fn member_action(
+        &self,
+        py: Python<'_>,
+        phlo_id: String,
+        node_type: String,
+        node_id: String,
+        member_id: String,
+        action: String,
+    ) -> PyResult<ActionResponse> {
+        let p = params! {"phlo_id" => phlo_id, "node_type" => node_type, "node_id" => node_id,
+        "member_id" => member_id, "action" => action};
+        self.action(py, "member_action", p)
+    }
+
+    /// A request the typed methods lack: `method` (GET, POST, PUT, DELETE), a path from `/v1/`,
+    /// an optional JSON body (a dict; a POST without one sends `{}`).
+    #[pyo3(signature = (method, path, body=None))]
+    fn raw(
+        &self,
+        py: Python<'_>,
+        method: String,
+        path: String,
+        body: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Response> {
+        let body = models::mapping_arg("body", body.as_ref())?;
+        let p = params! {"method" => method, "path" => path, "body" => body};
+        Response::from_raw(py, self.exec(py, "raw", p)?)
+    }
+
+    /// Runs any named operation (see `plivo_phlo.operations()`) with keyword parameters, e.g.
+    /// `call("mpc_cold_transfer", phlo_id=..., node_id=..., trigger_source=..., to=...)`.
+    #[pyo3(signature = (name, /, **params))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        name: String,
+        params: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<Response> {
+        let map = match params {
+            Some(d) => match models::from_py("params", d.as_any())? {
+                Value::Object(m) => m,
+                _ => Map::new(),
+            },
+            None => Map::new(),
+        };
+        Response::from_raw(py, self.exec(py, &name, map)?)
+    }
+}

@@ -1,0 +1,324 @@
+//! Typed results and the JSON <-> Python conversions.
+//!
+//! Each result class wraps the core's model (which keeps unknown fields in `extra`) together with
+//! the HTTP status and the body text as received, so Python code gets typed attributes and, when
+//! it needs them, `.status`, `.json` and `.raw` (a fresh dict on each access).
+
+use plivo_phlo::RawResponse;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
+
+/// A JSON value as the Python object `json.loads` would give (dict, list, str, int, float,
+/// bool, None). Object key order is kept.
+pub(crate) fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => dict(py, map)?.into_any(),
+    })
+}
+
+/// A JSON object as a Python dict.
+pub(crate) fn dict<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    for (k, v) in map {
+        d.set_item(k, to_py(py, v)?)?;
+    }
+    Ok(d)
+}
+
+/// A Python value as JSON: `None`, `bool`, `int` (64-bit), finite `float`, `str`, lists and
+/// tuples, and dicts with `str` keys, nested. Anything else is an `InvalidArgumentError` naming
+/// `field`.
+pub(crate) fn from_py(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    let py = obj.py();
+    let bad = |why: String| Err(crate::errors::invalid(py, field, &why));
+    if obj.is_none() {
+        Ok(Value::Null)
+    } else if let Ok(b) = obj.cast::<PyBool>() {
+        Ok(Value::Bool(b.is_true()))
+    } else if obj.is_instance_of::<PyInt>() {
+        if let Ok(i) = obj.extract::<i64>() {
+            Ok(Value::from(i))
+        } else if let Ok(u) = obj.extract::<u64>() {
+            Ok(Value::from(u))
+        } else {
+            bad("an integer does not fit in 64 bits".into())
+        }
+    } else if let Ok(f) = obj.cast::<PyFloat>() {
+        match Number::from_f64(f.value()) {
+            Some(n) => Ok(Value::Number(n)),
+            None => bad("NaN and infinity are not JSON".into()),
+        }
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        Ok(Value::String(s.to_cow()?.into_owned()))
+    } else if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let Ok(key) = k.cast::<PyString>() else {
+                return bad(format!(
+                    "dict keys must be str, not {}",
+                    k.get_type().name()?
+                ));
+            };
+            map.insert(key.to_cow()?.into_owned(), from_py(field, &v)?);
+        }
+        Ok(Value::Object(map))
+    } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut items = Vec::new();
+        for item in obj.try_iter()? {
+            items.push(from_py(field, &item?)?);
+        }
+        Ok(Value::Array(items))
+    } else {
+        bad(format!(
+            "a {} is not JSON (use str, int, float, bool, None, list or dict)",
+            obj.get_type().name()?
+        ))
+    }
+}
+
+/// A mapping argument (run payload, raw body) as a JSON value; `TypeError` unless it is a dict
+/// or `None`.
+pub(crate) fn mapping_arg(field: &str, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
+    match obj {
+        None => Ok(Value::Null),
+        Some(o) if o.is_none() => Ok(Value::Null),
+        Some(o) if o.is_instance_of::<PyDict>() => from_py(field, o),
+        Some(o) => Err(PyTypeError::new_err(format!(
+            "{field} must be a dict or None, not {}",
+            o.get_type().name()?
+        ))),
+    }
+}
+
+/// A result class: the wrapped model with the status and body, the shared getters (`status`,
+/// `json`, `raw`, `extra`), string getters for the named fields, and any further methods.
+macro_rules! result_class {
+    (
+        $py_name:literal, $rust:ident, $model:ty, $doc:literal,
+        fields { $($field:ident: $fdoc:literal),* $(,)? }
+        $($more:tt)*
+    ) => {
+        #[doc = $doc]
+        #[pyclass(name = $py_name, module = "plivo_phlo", frozen)]
+        pub(crate) struct $rust {
+            pub(crate) inner: $model,
+            pub(crate) status: u16,
+            pub(crate) body: String,
+        }
+
+        impl $rust {
+            /// Parses a raw answer into this result; a body of the wrong shape is `DecodeError`.
+            pub(crate) fn from_raw(py: Python<'_>, raw: RawResponse) -> PyResult<Self> {
+                let inner: $model = raw.parse().map_err(|e| crate::errors::to_py(py, &e))?;
+                Ok($rust {
+                    inner,
+                    status: raw.status,
+                    body: raw.body,
+                })
+            }
+        }
+
+        #[pymethods]
+        impl $rust {
+            /// The HTTP status of the answer (any 2xx).
+            #[getter]
+            fn status(&self) -> u16 {
+                self.status
+            }
+            /// The response body exactly as received (a JSON object).
+            #[getter]
+            fn json(&self) -> &str {
+                &self.body
+            }
+            /// The response body parsed into a new dict.
+            #[getter]
+            fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                let v: Value = serde_json::from_str(&self.body)
+                    .map_err(|e| crate::errors::invalid(py, "body", &e.to_string()))?;
+                to_py(py, &v)
+            }
+            /// The fields of the answer this version does not know, as a new dict.
+            #[getter]
+            fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                dict(py, &self.inner.extra)
+            }
+            fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+                other
+                    .cast::<$rust>()
+                    .is_ok_and(|o| o.get().status == self.status && o.get().body == self.body)
+            }
+            fn __hash__(&self) -> u64 {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (self.status, &self.body).hash(&mut h);
+                h.finish()
+            }
+            $(
+                #[doc = $fdoc]
+                #[getter]
+                fn $field(&self) -> &str {
+                    &self.inner.$field
+                }
+            )*
+            $($more)*
+        }
+    };
+}
+
+fn repr_fields(name: &str, fields: &[(&str, &str)], status: u16) -> String {
+    let mut s = format!("{name}(");
+    for (k, v) in fields {
+        s.push_str(&format!("{k}={v:?}, "));
+    }
+    s.push_str(&format!("status={status})"));
+    s
+}
+
+result_class!(
+    "Phlo", Phlo, plivo_phlo::Phlo,
+    "A PHLO's metadata, from `Client.get_phlo`.",
+    fields {
+        api_id: "The request's id at Plivo.",
+        phlo_id: "The PHLO id.",
+        name: "The name given in the console.",
+        created_on: "Creation time as sent: `YYYY-MM-DD HH:MM:SS.ffffff+00:00`.",
+    }
+    fn __repr__(&self) -> String {
+        let i = &self.inner;
+        repr_fields("Phlo", &[("phlo_id", &i.phlo_id), ("name", &i.name)], self.status)
+    }
+);
+
+result_class!(
+    "PhloRunStarted", PhloRunStarted, plivo_phlo::PhloRunStarted,
+    "The answer to `Client.run_phlo`: a run was started (a \"stopped ...\" message is still a success).",
+    fields {
+        api_id: "The request's id at Plivo, which is also the run id.",
+        phlo_id: "The PHLO id.",
+        message: "How far the flow went, as free text.",
+    }
+    /// `phlo_run_id` as sent, or `None` when the service left it out.
+    #[getter]
+    fn phlo_run_id(&self) -> Option<&str> {
+        self.inner.phlo_run_id.as_deref()
+    }
+    /// The run id: `phlo_run_id` when present and non-empty, else `api_id`.
+    #[getter]
+    fn run_id(&self) -> &str {
+        self.inner.run_id()
+    }
+    fn __repr__(&self) -> String {
+        let i = &self.inner;
+        repr_fields("PhloRunStarted", &[("run_id", i.run_id()), ("message", &i.message)], self.status)
+    }
+);
+
+result_class!(
+    "PhloRun", PhloRun, plivo_phlo::PhloRun,
+    "A PHLO run, from `Client.get_phlo_run` (legacy endpoint; missing fields read as empty).",
+    fields {
+        api_id: "The request's id at Plivo.",
+        phlo_id: "The PHLO id.",
+        run_id: "The run id.",
+    }
+    /// Ids of the calls the run made.
+    #[getter]
+    fn call_uuids(&self) -> Vec<String> {
+        self.inner.call_uuids.clone()
+    }
+    /// Ids of the messages the run sent.
+    #[getter]
+    fn message_uuids(&self) -> Vec<String> {
+        self.inner.message_uuids.clone()
+    }
+    /// Ids of the recordings the run made.
+    #[getter]
+    fn recording_ids(&self) -> Vec<String> {
+        self.inner.recording_ids.clone()
+    }
+    fn __repr__(&self) -> String {
+        let i = &self.inner;
+        let calls = i.call_uuids.len().to_string();
+        repr_fields("PhloRun", &[("run_id", &i.run_id), ("calls", &calls)], self.status)
+    }
+);
+
+result_class!(
+    "Node", Node, plivo_phlo::Node,
+    "A node's metadata, from `Client.get_node`, `get_multi_party_call` or `get_conference_bridge`.",
+    fields {
+        api_id: "The request's id at Plivo.",
+        node_id: "The node id.",
+        phlo_id: "The PHLO id.",
+        name: "The node's name, e.g. `Multi-Party Call_1`.",
+        node_type: "`multi_party_call` or `conference_bridge`.",
+        created_on: "Creation time as sent.",
+    }
+    fn __repr__(&self) -> String {
+        let i = &self.inner;
+        repr_fields(
+            "Node",
+            &[("node_id", &i.node_id), ("node_type", &i.node_type), ("name", &i.name)],
+            self.status,
+        )
+    }
+);
+
+result_class!(
+    "ActionResponse", ActionResponse, plivo_phlo::ActionResponse,
+    "The answer to a node or member action.",
+    fields {
+        api_id: "The request's id at Plivo.",
+        error: "`\"\"` on success; kept as sent, never turned into an exception.",
+    }
+    fn __repr__(&self) -> String {
+        let i = &self.inner;
+        repr_fields("ActionResponse", &[("api_id", &i.api_id), ("error", &i.error)], self.status)
+    }
+);
+
+/// Any JSON object, for the generic `Client.call` and `Client.raw`: every field is in `extra`.
+#[derive(serde::Deserialize)]
+pub(crate) struct Generic {
+    #[serde(flatten)]
+    pub(crate) extra: Map<String, Value>,
+}
+
+result_class!(
+    "Response", Response, Generic,
+    "The answer to `Client.call` or `Client.raw`: the status and the JSON object as received.",
+    fields {}
+    fn __repr__(&self) -> String {
+        let mut shown = self.body.clone();
+        if shown.len() > 200 {
+            let mut end = 200;
+            while !shown.is_char_boundary(end) {
+                end -= 1;
+            }
+            shown.truncate(end);
+            shown.push_str("...");
+        }
+        format!("Response(status={}, json={shown:?})", self.status)
+    }
+);

@@ -1,0 +1,79 @@
+"""plivo_phlo: a client for Plivo's PHLO runner API, on a Rust core.
+
+Run PHLOs, read PHLOs and nodes, and steer live multi-party calls and conference bridges::
+
+    import plivo_phlo
+
+    with plivo_phlo.Client() as client:  # PLIVO_AUTH_ID / PLIVO_AUTH_TOKEN from the environment
+        r = client.mpc_cold_transfer(PHLO_ID, NODE_ID, trigger_source="+14152223333", to="+14152225555")
+        print(r.status, r.api_id)
+
+- :class:`Client`: the Pythonic client, one method per operation, typed results.
+- :class:`RestClient` (also ``plivo_phlo.phlo.RestClient``): a drop-in for the official SDK's
+  ``plivo.phlo.RestClient``.
+- :class:`Simulator`: the PHLO simulator in-process, for offline tests.
+- :mod:`plivo_phlo.exceptions`: :class:`PhloError` and one subclass per error kind.
+
+Every call releases the GIL while it waits on the network, and one client may be shared by many
+threads. Requests are logged to the ``plivo_phlo`` logger (method, path, status, attempt,
+duration; never the token).
+"""
+
+from __future__ import annotations
+
+from ._native import (
+    DEFAULT_BASE_URL,
+    ActionResponse,
+    Client,
+    Node,
+    Phlo,
+    PhloRun,
+    PhloRunStarted,
+    Response,
+    Simulator,
+    __version__,
+    operations,
+)
+from . import exceptions, phlo
+from .exceptions import (
+    AuthenticationError,
+    BadRequestError,
+    DecodeError,
+    InvalidArgumentError,
+    NotFoundError,
+    PhloConnectionError,
+    PhloError,
+    PhloTimeoutError,
+    RateLimitedError,
+    ServerError,
+    ValidationError,
+)
+from .phlo import RestClient
+
+__all__ = [
+    "__version__",
+    "DEFAULT_BASE_URL",
+    "Client",
+    "Phlo",
+    "PhloRunStarted",
+    "PhloRun",
+    "Node",
+    "ActionResponse",
+    "Response",
+    "Simulator",
+    "RestClient",
+    "operations",
+    "exceptions",
+    "phlo",
+    "PhloError",
+    "ValidationError",
+    "InvalidArgumentError",
+    "AuthenticationError",
+    "NotFoundError",
+    "BadRequestError",
+    "RateLimitedError",
+    "ServerError",
+    "PhloTimeoutError",
+    "PhloConnectionError",
+    "DecodeError",
+]
