@@ -6,6 +6,8 @@ cd "$(dirname "$0")/../.."
 apt_pkgs=()
 command -v valgrind >/dev/null || apt_pkgs+=(valgrind)
 command -v pkg-config >/dev/null || apt_pkgs+=(pkg-config)
+command -v curl >/dev/null || apt_pkgs+=(curl)
+command -v c++ >/dev/null || apt_pkgs+=(g++)
 perl -MFFI::Platypus=2 -e1 2>/dev/null || apt_pkgs+=(libffi-platypus-perl)
 perl -MJSON::PP -e1 2>/dev/null || apt_pkgs+=(libjson-pp-perl)
 command -v prove >/dev/null || apt_pkgs+=(perl)

@@ -17,8 +17,8 @@ use crate::error::{self, phlo_status};
 pub struct Failure {
     /// The status the export returns.
     pub status: phlo_status,
-    /// The details, recorded as this thread's last error (boxed: keeps `Result`s small).
-    pub error: Box<Error>,
+    /// The details, recorded as this thread's last error.
+    pub error: Error,
 }
 
 impl Failure {
@@ -26,7 +26,7 @@ impl Failure {
     pub fn null(field: &str) -> Failure {
         Failure {
             status: phlo_status::PHLO_NULL_POINTER,
-            error: Box::new(Error::invalid(field, "must not be NULL")),
+            error: Error::invalid(field, "must not be NULL"),
         }
     }
 
@@ -34,7 +34,7 @@ impl Failure {
     pub fn utf8(field: &str) -> Failure {
         Failure {
             status: phlo_status::PHLO_INVALID_UTF8,
-            error: Box::new(Error::invalid(field, "is not valid UTF-8")),
+            error: Error::invalid(field, "is not valid UTF-8"),
         }
     }
 }
@@ -43,7 +43,7 @@ impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
         Failure {
             status: error::status_of(error.kind()),
-            error: Box::new(error),
+            error,
         }
     }
 }

@@ -160,7 +160,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn opts(v: Value) -> std::result::Result<Config, Box<Error>> {
+    fn opts(v: Value) -> std::result::Result<Config, Error> {
         client(
             Some("MAXXXXXXXXXXXXXXXXXX"),
             Some("token123"),

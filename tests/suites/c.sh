@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# C: the C ABI (libphlo) end to end.
+#   1. builds libphlo and the simulator (debug);
+#   2. regenerates include/phlo.h with the pinned cbindgen and fails on any difference;
+#   3. checks the header's version macros against the workspace version in Cargo.toml;
+#   4. installs into a temporary prefix and builds a program with `pkg-config --cflags --libs phlo`
+#      (shared) and against libphlo.a with `pkg-config --static` (static);
+#   5. builds (-Wall -Wextra -Werror) and runs the C and C++ examples against a simulator it starts;
+#   6. builds tests/c and runs them under valgrind (zero errors, no definite/indirect leaks), then
+#      once more built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Prints PASSED/FAILED per step and ends with "c: N passed, M failed" (the C tests' checks plus the
+# steps); exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+CBINDGEN_VERSION=0.29.4   # pinned; also named in crates/phlo-ffi/cbindgen.toml and the header
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -g)
+CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -g)
+VALGRIND=(valgrind --quiet --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect)
+
+passed=0
+failed=0
+step() { # step NAME STATUS
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "PASSED: $1"; else failed=$((failed + 1)); echo "FAILED: $1"; fi
+}
+finish() {
+  echo "c: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+work=$(mktemp -d)
+sim_pid=
+cleanup() {
+  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# 1. build
+if ! cargo build -p phlo-ffi -p phlo-sim 2>&1 | tail -n 3; then
+  step "cargo build -p phlo-ffi -p phlo-sim" 1; finish
+fi
+lib="$root/target/debug"
+[ -f "$lib/libphlo.so" ] && [ -f "$lib/libphlo.a" ] && [ -x "$lib/phlo-sim" ]
+step "libphlo.so, libphlo.a and phlo-sim built" $?
+[ "$failed" -eq 0 ] || finish
+
+# 2. header
+if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
+  echo "installing cbindgen $CBINDGEN_VERSION"
+  cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --quiet
+fi
+cbindgen --quiet --config crates/phlo-ffi/cbindgen.toml --output "$work/phlo.h" crates/phlo-ffi &&
+  diff -u include/phlo.h "$work/phlo.h"
+step "include/phlo.h is what cbindgen $CBINDGEN_VERSION generates (regenerate and commit if not)" $?
+
+# 3. version macros = workspace version
+ws_version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)
+h_version=$(sed -n 's/^#define PHLO_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' include/phlo.h | paste -sd.)
+echo "workspace version $ws_version, header version $h_version"
+[ -n "$ws_version" ] && [ "$ws_version" = "$h_version" ]
+step "PHLO_VERSION_MAJOR/MINOR/PATCH equal the workspace version in Cargo.toml" $?
+
+# The simulator, for everything below.
+"$lib/phlo-sim" > "$work/sim.out" 2> "$work/sim.err" &
+sim_pid=$!
+for _ in $(seq 100); do [ -s "$work/sim.out" ] && break; sleep 0.1; done
+base_url=$(head -n 1 "$work/sim.out")
+case "$base_url" in http://*) step "simulator started at $base_url" 0 ;; *) step "simulator started" 1; cat "$work/sim.err"; finish ;; esac
+export PLIVO_PHLO_BASE_URL="$base_url" PLIVO_AUTH_ID=MAXXXXXXXXXXXXXXXXXX PLIVO_AUTH_TOKEN=token123
+sim_reset() { curl -fsS -X POST "$base_url/_sim/reset" > /dev/null; }
+
+# Runs an example binary on a fresh simulator and checks it printed the seed's answer.
+run_example() { # run_example NAME BINARY [ENV...]
+  local name=$1 bin=$2; shift 2
+  sim_reset
+  env "$@" "$bin" > "$work/out.txt" 2>&1
+  local rc=$?
+  sed 's/^/    /' "$work/out.txt"
+  [ $rc -eq 0 ] && grep -qx 'status: 201' "$work/out.txt" && grep -q '"error":""' "$work/out.txt"
+  step "$name" $?
+}
+
+# 4. pkg-config: install into a temporary prefix and build with the flags it gives
+prefix="$work/prefix"
+crates/phlo-ffi/install.sh --profile debug --prefix "$prefix" > /dev/null
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+[ "$(pkg-config --modversion phlo)" = "$ws_version" ]
+step "pkg-config --modversion phlo is $ws_version" $?
+# shellcheck disable=SC2046
+cc "${CFLAGS[@]}" examples/c/cold_transfer.c $(pkg-config --cflags --libs phlo) -o "$work/ct_pkgconfig"
+step "cc \$(pkg-config --cflags --libs phlo) builds examples/c/cold_transfer.c" $?
+run_example "the pkg-config build runs against the installed libphlo.so" "$work/ct_pkgconfig" LD_LIBRARY_PATH="$prefix/lib"
+# shellcheck disable=SC2046
+cc "${CFLAGS[@]}" examples/c/cold_transfer.c $(pkg-config --cflags phlo) "$prefix/lib/libphlo.a" \
+  $(pkg-config --static --libs-only-l phlo | sed 's/-lphlo//') -o "$work/ct_static"
+step "the example links statically with libphlo.a and pkg-config --static" $?
+run_example "the static build runs (no libphlo.so needed)" "$work/ct_static"
+
+# 5. examples against the build tree
+cc "${CFLAGS[@]}" -Iinclude examples/c/cold_transfer.c -L"$lib" -lphlo -o "$work/cold_transfer_c"
+step "examples/c/cold_transfer.c builds with -Wall -Wextra -Werror" $?
+run_example "examples/c/cold_transfer.c prints status: 201 and the body" "$work/cold_transfer_c" LD_LIBRARY_PATH="$lib"
+c++ "${CXXFLAGS[@]}" -Iinclude examples/cpp/cold_transfer.cpp -L"$lib" -lphlo -o "$work/cold_transfer_cpp"
+step "examples/cpp/cold_transfer.cpp builds with -Wall -Wextra -Werror" $?
+run_example "examples/cpp/cold_transfer.cpp prints status: 201 and the body" "$work/cold_transfer_cpp" LD_LIBRARY_PATH="$lib"
+sim_reset
+LD_LIBRARY_PATH="$lib" "$work/cold_transfer_c" > /dev/null 2>&1
+LD_LIBRARY_PATH="$lib" "$work/cold_transfer_c" > "$work/out.txt" 2>&1
+rc=$?
+[ $rc -ne 0 ] && grep -q '"kind":"bad_request"' "$work/out.txt"
+step "examples/c/cold_transfer.c exits non-zero with the last error when the transfer fails" $?
+
+# 6. the C tests, under valgrind, then with sanitizers
+build=tests/c/build
+mkdir -p "$build"
+cc "${CFLAGS[@]}" -Iinclude tests/c/*.c -L"$lib" -lphlo -pthread -o "$build/phlo_tests"
+step "tests/c builds with -Wall -Wextra -Werror" $?
+run_tests() { # run_tests NAME COMMAND...
+  local name=$1; shift
+  sim_reset
+  "$@" > "$work/tests.out" 2> "$work/tests.err"
+  local rc=$?
+  cat "$work/tests.out"
+  grep -v '^$' "$work/tests.err" | sed 's/^/    stderr: /' | tail -n 40
+  local summary
+  summary=$(tail -n 1 "$work/tests.out")
+  if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
+  else
+    echo "    no summary line"; rc=1
+  fi
+  step "$name (exit status $rc)" $rc
+}
+if [ -x "$build/phlo_tests" ]; then
+  run_tests "C tests under valgrind" env LD_LIBRARY_PATH="$lib" "${VALGRIND[@]}" "$build/phlo_tests"
+  if cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude tests/c/*.c \
+      -L"$lib" -lphlo -pthread -o "$build/phlo_tests_asan" 2> "$work/asan.err"; then
+    # Leaks are valgrind's part (the Rust runtime keeps a few reachable blocks LSan dislikes).
+    run_tests "C tests with AddressSanitizer and UBSan" env LD_LIBRARY_PATH="$lib" \
+      ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 "$build/phlo_tests_asan"
+  else
+    echo "    (no sanitizer runtime: $(head -n 1 "$work/asan.err"); skipped)"
+  fi
+fi
+
+finish
