@@ -5,7 +5,7 @@ use warnings;
 # request the simulator received, and the call state it ended in.
 
 use FindBin;
-use lib "$FindBin::Bin/lib";
+use lib "$FindBin::Bin/lib", "$FindBin::Bin/../lib";
 use Test::More;
 use JSON::PP ();
 

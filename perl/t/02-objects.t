@@ -5,7 +5,7 @@ use warnings;
 # $client->conference_bridge(...)->member(...)->mute, against the simulator.
 
 use FindBin;
-use lib "$FindBin::Bin/lib";
+use lib "$FindBin::Bin/lib", "$FindBin::Bin/../lib";
 use Test::More;
 
 use SimHelper qw(:all);

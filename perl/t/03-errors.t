@@ -5,7 +5,7 @@ use warnings;
 # Plivo::PHLO::Error objects: kind, code, status, api_id, message, field, one-line string.
 
 use FindBin;
-use lib "$FindBin::Bin/lib";
+use lib "$FindBin::Bin/lib", "$FindBin::Bin/../lib";
 use Test::More;
 use Time::HiRes ();
 

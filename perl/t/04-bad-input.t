@@ -6,7 +6,7 @@ use warnings;
 # number that makes a valid id, a real request); none crashes and none warns.
 
 use FindBin;
-use lib "$FindBin::Bin/lib";
+use lib "$FindBin::Bin/lib", "$FindBin::Bin/../lib";
 use Test::More;
 
 use SimHelper qw(:all);

@@ -86,12 +86,20 @@ sub new {
     # The User-Agent names the runtime: plivo-phlo/0.1.0 (Perl: 5.36.0).
     $opts{user_agent_suffix} //= sprintf('Perl: %vd', $^V);
     my $handle = Plivo::PHLO::FFI::client_new($auth_id, $auth_token, \%opts);
-    return bless { handle => $handle, last_status => undef, last_body => undef }, $class;
+    return bless { handle => $handle, pid => $$, last_status => undef, last_body => undef }, $class;
 }
 
 sub call {
     my ($self, $operation, $params, @rest) = @_;
     die _invalid(undef, 'call: expected ($operation, \%params); got ' . (2 + @rest) . ' arguments') if @rest;
+    # libphlo's HTTP client runs a background thread; a forked child has the handle's memory
+    # but not that thread, and a new ithread gets no handle at all (CLONE_SKIP). Say so plainly
+    # instead of hanging or passing NULL.
+    if ($self->{pid} != $$ || !Scalar::Util::blessed($self->{handle})) {
+        die _invalid(undef, 'this Plivo::PHLO client belongs to another '
+              . ($self->{pid} != $$ ? "process (pid $self->{pid}); after fork" : 'thread; in each thread')
+              . ', create a new client with Plivo::PHLO->new');
+    }
     my $op = Plivo::PHLO::FFI::c_string('operation', $operation);
     $params //= {};
     die _invalid('params', 'must be a hash reference, not ' . (ref $params ? ref($params) . ' reference' : 'a plain scalar'))
@@ -254,8 +262,12 @@ C<use Plivo::PHLO> dies with a message naming all three. See L<Plivo::PHLO::FFI>
 =head2 Threads and processes
 
 One client can be used for many calls; the core keeps one keep-alive connection pool per
-client. Error details are per thread in the core and read right after each call. A child process
-made by C<fork> must create its own client: the parent's handle is not usable (nor freed) there.
+client. Error details are per thread in the core and read right after each call.
+
+A child process made by C<fork> must create its own client: the parent's client dies there with
+C<invalid_argument> (libphlo's HTTP client runs on a background thread that a forked child does
+not have), and the child neither uses nor frees the parent's handle. Likewise a Perl ithread
+does not inherit clients (their handles are not cloned); create one per thread.
 
 =head1 CONSTRUCTOR
 

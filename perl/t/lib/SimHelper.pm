@@ -38,7 +38,8 @@ binmode(Test::More->builder->$_, ':encoding(UTF-8)') for qw(output failure_outpu
 my @running;
 
 sub repo_root {
-    my $here = File::Spec->rel2abs(__FILE__);    # <root>/perl/t/lib/SimHelper.pm
+    require Cwd;
+    my $here = Cwd::abs_path(__FILE__);    # <root>/perl/t/lib/SimHelper.pm
     my @d = File::Spec->splitdir((File::Spec->splitpath($here))[1]);
     pop @d while @d && $d[-1] eq '';
     splice @d, -3;
@@ -67,7 +68,7 @@ sub start {
         open STDERR, '>', $err->filename or POSIX::_exit(126);
         exec $bin, @args or POSIX::_exit(127);
     }
-    my $self = bless { pid => $pid, out => $out, err => $err }, $class;
+    my $self = bless { pid => $pid, parent => $$, out => $out, err => $err }, $class;
     push @running, $self;
     my $deadline = Time::HiRes::time() + 30;
     while (Time::HiRes::time() < $deadline) {
@@ -166,7 +167,7 @@ sub rss_kb {
 
 END {
     local $?;    # keep the test's exit status
-    $_->stop for grep { $_->{pid} } @running;
+    $_->stop for grep { $_->{pid} && $_->{parent} == $$ } @running;    # not from a forked child
 }
 
 1;

@@ -8,6 +8,7 @@ use strict;
 use warnings;
 
 use Carp ();
+use Cwd ();
 use Scalar::Util ();
 use overload ();
 use File::Spec ();
@@ -30,7 +31,8 @@ our $LIB_FILE =
 
 # The repository root, from this file's own path: <root>/perl/lib/Plivo/PHLO/FFI.pm.
 sub _repo_root {
-    my $here = File::Spec->rel2abs(__FILE__);
+    # abs_path resolves '..' (as in -I t/../lib) and symlinks, so the walk up is exact.
+    my $here = Cwd::abs_path(__FILE__) // File::Spec->rel2abs(__FILE__);
     my $dir  = File::Basename::dirname($here);    # .../perl/lib/Plivo/PHLO
     for (1 .. 4) { $dir = File::Basename::dirname($dir) }
     return $dir;
@@ -87,7 +89,7 @@ my $ffi;
 sub _load {
     return if $ffi;
     $LIBRARY = find_library();
-    $ffi = FFI::Platypus->new(api => 2, lib => [$LIBRARY]);
+    $ffi = Plivo::PHLO::FFI::Platypus->new(api => 2, lib => [$LIBRARY]);
     # Every C symbol is phlo_<name>; bind under the short name (FFI-Platypus-Lang-Rust style).
     $ffi->mangler(sub { "phlo_$_[0]" });
 
@@ -249,6 +251,17 @@ sub operations {
 
 # ---------------------------------------------------------------------------------------------
 
+package Plivo::PHLO::FFI::Platypus;
+
+# FFI::Platypus's DESTROY dlcloses its libraries. A new Perl ithread gets a clone of every
+# object, and that clone's DESTROY (when the thread ends) would dlclose libphlo once more: after
+# a few threads the library is unloaded under the attached functions and perl crashes. Not
+# cloning the instance keeps exactly one owner of the library handle for the process.
+our @ISA = ('FFI::Platypus');
+sub CLONE_SKIP { 1 }
+
+# ---------------------------------------------------------------------------------------------
+
 package Plivo::PHLO::FFI::Handle;
 
 # A blessed scalar holding the phlo_client pointer: what Platypus's object(Class) type passes to
@@ -263,6 +276,9 @@ sub _wrap {
     $OWNER{$ptr} = $$;
     return bless \$ptr, $class;
 }
+
+# A new Perl ithread gets no copy of a handle (it would be freed twice); see Plivo::PHLO::call.
+sub CLONE_SKIP { 1 }
 
 sub DESTROY {
     my $self = shift;

@@ -1,0 +1,172 @@
+use strict;
+use warnings;
+
+# Handles: freed in DESTROY exactly once, kept alive by node objects, safe across fork (and
+# ithreads where perl has them); library lookup and version.
+
+use FindBin;
+use lib "$FindBin::Bin/lib", "$FindBin::Bin/../lib";
+use Test::More;
+use Config;
+use File::Spec;
+use File::Temp ();
+use POSIX ();
+use Time::HiRes ();
+
+use SimHelper qw(:all);
+use Plivo::PHLO;
+
+my @warnings;
+$SIG{__WARN__} = sub { push @warnings, @_ };
+
+my $sim = SimHelper->start;
+my $OWNER = \%Plivo::PHLO::FFI::Handle::OWNER;
+
+subtest 'DESTROY frees the handle once' => sub {
+    my $before = keys %$OWNER;
+    my $c = $sim->client;
+    is(scalar(keys %$OWNER), $before + 1, 'registered');
+    my $h = $c->{handle};
+    isa_ok($h, 'Plivo::PHLO::FFI::Handle');
+    ok($$h, 'non-NULL pointer');
+    undef $h;
+    undef $c;
+    is(scalar(keys %$OWNER), $before, 'freed when the client went away');
+};
+
+subtest 'node and member objects keep their client alive' => sub {
+    my $before = keys %$OWNER;
+    my $m = $sim->client->multi_party_call($P, $N)->member($CUSTOMER);
+    is(scalar(keys %$OWNER), $before + 1, 'client alive through the member object');
+    $sim->reset;
+    is($m->hold->{error}, '', 'usable');
+    undef $m;
+    is(scalar(keys %$OWNER), $before, 'freed with the last object');
+};
+
+# Waits for $pid for up to $secs; returns its exit status or undef (then kills it).
+sub reap {
+    my ($pid, $secs) = @_;
+    my $deadline = Time::HiRes::time() + $secs;
+    while (Time::HiRes::time() < $deadline) {
+        return $? >> 8 if waitpid($pid, POSIX::WNOHANG()) == $pid;
+        Time::HiRes::sleep(0.02);
+    }
+    kill 'KILL', $pid;
+    waitpid($pid, 0);
+    return undef;
+}
+
+subtest 'fork: the child neither uses nor frees the parent\'s client' => sub {
+    my $c = $sim->client;
+    $sim->reset;
+    ok($c->get_phlo($P), 'parent call before fork');
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        # Child: the parent's client refuses with a clear error; a new client works; dropping
+        # the inherited client must not free it (that would also hang: no runtime thread here).
+        my $code = 0;
+        my $e = do { local $SIG{__WARN__}; eval { $c->get_phlo($P) }; $@ };
+        $code |= 1 unless ref $e && $e->kind eq 'invalid_argument' && $e->message =~ /after fork/;
+        my $own = eval { $sim->client->get_phlo($P) };
+        $code |= 2 unless $own && $own->{phlo_id} eq $P;
+        undef $c;    # DESTROY on the inherited handle: must neither free it nor hang
+        POSIX::_exit($code);    # skip END blocks: the test harness and simulator are the parent's
+    }
+    my $status = reap($pid, 30);
+    is($status, 0, 'child exited cleanly and promptly (refused the inherited client, used its own)');
+    ok($c->get_phlo($P), 'parent client still works after the child exited');
+    is($sim->requests->{total}, 3, 'parent, child (own client), parent: three requests');
+};
+
+SKIP: {
+    skip 'perl without ithreads', 1 unless $Config{useithreads};
+    skip 'threads.pm not available', 1 unless eval { require threads; 1 };
+    subtest 'ithreads: each thread makes its own client' => sub {
+        my $c = $sim->client;
+        my $thr = threads->create(sub {
+            my $e = do { eval { $c->get_phlo($P) }; $@ };
+            my $refused = ref $e && $e->kind eq 'invalid_argument' && $e->message =~ /another thread/ ? 1 : 0;
+            my $own = eval { $sim->client->get_phlo($P)->{phlo_id} } // '';
+            return "$refused:$own";
+        });
+        is($thr->join, "1:$P", 'inherited client refused; own client works');
+        ok($c->get_phlo($P), 'parent client still works');
+        # Several threads at once, each with its own client, several rounds: libphlo stays
+        # loaded (the FFI::Platypus instance is not cloned) and no handle is freed twice.
+        for my $round (1 .. 3) {
+            my @t = map {
+                threads->create(sub {
+                    my $own = $sim->client;
+                    my $ok = 0;
+                    $ok += ($own->get_phlo($P)->{phlo_id} eq $P) for 1 .. 20;
+                    return $ok;
+                })
+            } 1 .. 4;
+            is_deeply([ map { $_->join } @t ], [ (20) x 4 ], "round $round: 4 threads x 20 calls");
+        }
+        ok($c->get_phlo($P), 'parent client works after 13 threads came and went');
+    };
+}
+
+subtest 'library' => sub {
+    is(Plivo::PHLO->library_version, $Plivo::PHLO::VERSION, 'libphlo version equals the module version');
+    my $root = SimHelper::repo_root();
+    my ($cargo) = do { local (@ARGV, $/) = File::Spec->catfile($root, 'Cargo.toml'); <> } =~ /^\[workspace\.package\][^\[]*?^version\s*=\s*"([^"]+)"/ms;
+    is($Plivo::PHLO::VERSION, $cargo, 'and the workspace version in Cargo.toml');
+    ok(-f Plivo::PHLO->library_path, 'library_path is a file');
+    is(Plivo::PHLO::FFI::status_name(3), 'not_found', 'phlo_status_name(3)');
+    my @ops = Plivo::PHLO->operations;
+    cmp_ok(scalar @ops, '>=', 22, 'the core lists its operations');
+    ok(Plivo::PHLO->can($_->{name}), "method $_->{name}") for @ops;
+};
+
+# Loads the module in a fresh perl with the given environment; returns (exit status, stderr).
+sub load_in_child {
+    my ($libdir, %env) = @_;
+    my $err = File::Temp->new;
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        delete @ENV{qw(PLIVO_PHLO_LIB CARGO_TARGET_DIR LD_LIBRARY_PATH)};
+        @ENV{ keys %env } = values %env;
+        open STDERR, '>', $err->filename or POSIX::_exit(126);
+        open STDOUT, '>', File::Spec->devnull or POSIX::_exit(126);
+        exec $^X, "-I$libdir", '-e', 'require Plivo::PHLO; print Plivo::PHLO->library_path' or POSIX::_exit(127);
+    }
+    waitpid($pid, 0);
+    my $status = $? >> 8;
+    open my $fh, '<', $err->filename or die;
+    local $/;
+    return ($status, scalar <$fh>);
+}
+
+subtest 'a missing library is a clear message naming all three places' => sub {
+    my $lib = File::Spec->catdir($FindBin::Bin, '..', 'lib');
+
+    my ($status, $err) = load_in_child($lib, PLIVO_PHLO_LIB => '/nonexistent/libphlo.so');
+    isnt($status, 0, 'PLIVO_PHLO_LIB pointing nowhere: loading fails');
+    like($err, qr{PLIVO_PHLO_LIB is set to '/nonexistent/libphlo\.so'}, 'names the variable and its value');
+
+    # A copy of the module outside the repository, with no variable set: nothing to find.
+    my $tmp = File::Temp->newdir;
+    require File::Copy;
+    require File::Path;
+    File::Path::make_path("$tmp/perl/lib/Plivo/PHLO");
+    for my $f (qw(Plivo/PHLO.pm Plivo/PHLO/FFI.pm Plivo/PHLO/Error.pm Plivo/PHLO/Node.pm Plivo/PHLO/MultiPartyCall.pm
+        Plivo/PHLO/ConferenceBridge.pm Plivo/PHLO/Member.pm)) {
+        File::Copy::copy("$lib/$f", "$tmp/perl/lib/$f") or die "copy $f: $!";
+    }
+    ($status, $err) = load_in_child("$tmp/perl/lib");
+    isnt($status, 0, 'no library anywhere: loading fails');
+    like($err, qr/libphlo not found/, 'says libphlo was not found');
+    like($err, qr/PLIVO_PHLO_LIB/, 'names the environment variable');
+    like($err, qr{target/release/libphlo\.so}, 'names target/release');
+    like($err, qr{target/debug/libphlo\.so}, 'names target/debug');
+    like($err, qr/system library path/, 'names the system library path');
+
+    ($status, $err) = load_in_child("$tmp/perl/lib", PLIVO_PHLO_LIB => Plivo::PHLO->library_path);
+    is($status, 0, 'the same copy loads with PLIVO_PHLO_LIB') or diag $err;
+};
+
+is_deeply(\@warnings, [], 'no warnings') or diag explain \@warnings;
+done_testing;
