@@ -118,18 +118,7 @@ pub fn builder(
     }
     let max_retries = uint("max_retries")?;
     let action_retry = string("action_retry")?
-        .map(|v| -> Result<ActionRetry> {
-            match v {
-                "never" => Ok(ActionRetry::Never),
-                "safe" => Ok(ActionRetry::Safe),
-                "always" => Ok(ActionRetry::Always),
-                _ => Err(Error::invalid(
-                    "action_retry",
-                    "must be \"never\", \"safe\" or \"always\"",
-                )
-                .into()),
-            }
-        })
+        .map(ActionRetry::parse)
         .transpose()?;
     if max_retries.is_some() || action_retry.is_some() {
         let mut policy = RetryPolicy::default();

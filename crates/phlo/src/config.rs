@@ -319,6 +319,21 @@ mod tests {
     }
 
     #[test]
+    fn a_ca_cert_that_is_not_pem_is_rejected_at_construction() {
+        let e = crate::Client::new(
+            base()
+                .add_ca_cert_pem(b"not a certificate".to_vec())
+                .build()
+                .unwrap(),
+        )
+        .unwrap_err();
+        assert_eq!(e.field(), Some("ca_cert_pem"), "{e}");
+        let bogus = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_vec();
+        let e = crate::Client::new(base().add_ca_cert_pem(bogus).build().unwrap()).unwrap_err();
+        assert_eq!(e.field(), Some("ca_cert_pem"), "{e}");
+    }
+
+    #[test]
     fn zero_timeouts_are_rejected() {
         let e = base().timeout(Duration::ZERO).build().unwrap_err();
         assert_eq!(e.field(), Some("timeout"));

@@ -24,6 +24,31 @@ pub enum ActionRetry {
     Always,
 }
 
+impl ActionRetry {
+    /// The setting's name: `never`, `safe` or `always`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionRetry::Never => "never",
+            ActionRetry::Safe => "safe",
+            ActionRetry::Always => "always",
+        }
+    }
+
+    /// Parses `never`, `safe` or `always` (the bindings' option values); anything else is
+    /// `invalid_argument` naming `action_retry`.
+    pub fn parse(s: &str) -> crate::Result<ActionRetry> {
+        match s {
+            "never" => Ok(ActionRetry::Never),
+            "safe" => Ok(ActionRetry::Safe),
+            "always" => Ok(ActionRetry::Always),
+            _ => Err(Error::invalid(
+                "action_retry",
+                "must be \"never\", \"safe\" or \"always\"",
+            )),
+        }
+    }
+}
+
 /// Bounds and delays of retries; the same policy serves reads and actions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -198,6 +223,17 @@ mod tests {
             ..p
         };
         assert!(!never.retryable(&refused, false, 1));
+    }
+
+    #[test]
+    fn action_retry_names_round_trip() {
+        for a in [ActionRetry::Never, ActionRetry::Safe, ActionRetry::Always] {
+            assert_eq!(ActionRetry::parse(a.as_str()), Ok(a));
+        }
+        assert_eq!(
+            ActionRetry::parse("sometimes").unwrap_err().field(),
+            Some("action_retry")
+        );
     }
 
     #[test]

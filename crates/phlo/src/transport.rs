@@ -76,15 +76,30 @@ impl Transport {
             builder = builder.proxy(proxy);
         }
         for pem in &config.ca_certs_pem {
-            let cert = reqwest::Certificate::from_pem(pem)
-                .map_err(|_| Error::invalid("ca_cert", "is not a PEM-encoded certificate"))?;
-            builder = builder.add_root_certificate(cert);
+            // A bundle may hold several certificates; one that holds none is a mistake worth
+            // reporting now, not as a TLS failure on the first request.
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .ok()
+                .filter(|c| !c.is_empty());
+            let certs = certs
+                .ok_or_else(|| Error::invalid("ca_cert_pem", "holds no PEM-encoded certificate"))?;
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
         }
         let http = builder.build().map_err(|e| {
-            Error::new(
-                ErrorKind::Connection,
-                format!("could not set up HTTP: {}", source_chain(&e)),
-            )
+            // Extra CA certificates are only parsed here, so they are the likely culprit.
+            if config.ca_certs_pem.is_empty() {
+                Error::new(
+                    ErrorKind::Connection,
+                    format!("could not set up HTTP: {}", source_chain(&e)),
+                )
+            } else {
+                Error::invalid(
+                    "ca_cert_pem",
+                    format_args!("cannot be used: {}", source_chain(&e)),
+                )
+            }
         })?;
         Ok(Transport {
             http,
