@@ -136,10 +136,8 @@ subtest decode => sub {
     $sim->fault({ kind => 'raw_body', body => 'not json' });
     my $e = error_of(decode => sub { $client->get_phlo($P) });
     like($e->message, qr/not json/, 'message quotes the body');
-    TODO: {
-        local $TODO = 'the core does not yet attach the HTTP status to decode errors (phlo-api.md section 4.2)';
-        is($e->status, 200, 'the HTTP status of the undecodable answer');
-    }
+    is($e->status, 200, 'the HTTP status of the undecodable answer');
+    is($e->attempts, 1, 'one attempt');
 };
 
 subtest invalid_argument => sub {

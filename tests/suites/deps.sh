@@ -9,6 +9,7 @@ command -v pkg-config >/dev/null || apt_pkgs+=(pkg-config)
 command -v curl >/dev/null || apt_pkgs+=(curl)
 command -v c++ >/dev/null || apt_pkgs+=(g++)
 perl -MFFI::Platypus=2 -e1 2>/dev/null || apt_pkgs+=(libffi-platypus-perl)
+perl -MFFI::CheckLib -e1 2>/dev/null || apt_pkgs+=(libffi-checklib-perl)
 perl -MJSON::PP -e1 2>/dev/null || apt_pkgs+=(libjson-pp-perl)
 command -v prove >/dev/null || apt_pkgs+=(perl)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then

@@ -185,9 +185,11 @@ How many HTTP attempts the core made (0 when it failed before the network), or u
 
 =head2 file
 
+The file of the caller's statement that made the failing call.
+
 =head2 line
 
-The file and line of the caller's statement that made the failing call.
+Its line number.
 
 =head2 is
 

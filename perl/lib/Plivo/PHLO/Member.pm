@@ -68,6 +68,12 @@ answers C<bad_request>.
 
 =head1 METHODS
 
+=head2 new
+
+    Plivo::PHLO::Member->new($node, $member_id)
+
+Used by L<Plivo::PHLO::Node/member>, which checks the address is a string.
+
 =head2 hold
 
 Puts the member on hold (they hear the node's hold music).

@@ -85,8 +85,10 @@ not given.
 
 =head2 get
 
+Reads the node; see L<Plivo::PHLO::Node/get>.
+
 =head2 member
 
-See L<Plivo::PHLO::Node>.
+Returns a L<Plivo::PHLO::Member> for an address; see L<Plivo::PHLO::Node/member>.
 
 =cut

@@ -97,9 +97,11 @@ The L<Plivo::PHLO> client the node uses.
 
 =head2 phlo_id
 
+The PHLO id given to the constructor, as a string.
+
 =head2 node_id
 
-The ids given to the constructor, as strings.
+The node id given to the constructor, as a string.
 
 =head2 node_type
 
