@@ -3,6 +3,20 @@
 from types import TracebackType
 from typing import Any, Mapping, Optional, Sequence, Tuple, Type, Union, final
 
+__all__ = [
+    "__version__",
+    "DEFAULT_BASE_URL",
+    "Client",
+    "Phlo",
+    "PhloRunStarted",
+    "PhloRun",
+    "Node",
+    "ActionResponse",
+    "Response",
+    "Simulator",
+    "operations",
+]
+
 __version__: str
 DEFAULT_BASE_URL: str
 
@@ -22,7 +36,7 @@ class _Result:
     @property
     def extra(self) -> dict[str, Any]:
         """The fields of the answer this version does not know, as a new dict."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
@@ -115,8 +129,8 @@ class Client:
         InvalidArgumentError: a malformed auth id, base URL, timeout, proxy or certificate.
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         auth_id: Optional[str] = None,
         auth_token: Optional[str] = None,
         base_url: Optional[str] = None,
@@ -126,7 +140,7 @@ class Client:
         max_retries: Optional[int] = None,
         proxy: Optional[str] = None,
         ca_cert_pem: Union[str, bytes, None] = None,
-    ) -> None: ...
+    ) -> Client: ...
     @property
     def auth_id(self) -> str: ...
     @property
@@ -197,13 +211,13 @@ class Simulator:
     DEMO_BRIDGE_NODE_ID: str
     DEMO_NO_RUNS_PHLO_ID: str
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         fixture: Optional[Mapping[str, Any]] = None,
         *,
         accounts: Optional[Sequence[Tuple[str, str]]] = None,
         status_200: bool = False,
-    ) -> None: ...
+    ) -> Simulator: ...
     @property
     def base_url(self) -> str: ...
     @property

@@ -102,6 +102,11 @@ class ResponseObject:
     def __repr__(self) -> str:
         return self.__str__()
 
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for a field the answer did not have. Declared so that type checkers
+        # accept any field name, as the fields come from the service.
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def _fields(self) -> Dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "client"}
 

@@ -1,0 +1,47 @@
+"""Shared fixtures: one in-process simulator for the session, reset before every test."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+
+import plivo_phlo
+
+P = plivo_phlo.Simulator.DEMO_PHLO_ID
+N = plivo_phlo.Simulator.DEMO_MPC_NODE_ID
+C = plivo_phlo.Simulator.DEMO_BRIDGE_NODE_ID
+AGENT = "+14152223333"
+CUSTOMER = "+14153336666"
+
+
+@pytest.fixture(scope="session")
+def _session_sim() -> Iterator[plivo_phlo.Simulator]:
+    with plivo_phlo.Simulator() as sim:
+        yield sim
+
+
+@pytest.fixture
+def sim(_session_sim: plivo_phlo.Simulator) -> plivo_phlo.Simulator:
+    _session_sim.reset()
+    return _session_sim
+
+
+@pytest.fixture
+def client(sim: plivo_phlo.Simulator) -> Iterator[plivo_phlo.Client]:
+    with sim.client() as c:
+        yield c
+
+
+@pytest.fixture(autouse=True)
+def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's real credentials or base URL."""
+    for var in ("PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "PLIVO_PHLO_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+
+
+def members(sim: plivo_phlo.Simulator, node_id: str) -> dict[str, str]:
+    """address -> state of a node's members."""
+    node = sim.node(node_id)
+    assert node is not None
+    return {a: m["state"] for a, m in node["members"].items()}
