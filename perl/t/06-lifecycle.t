@@ -109,6 +109,27 @@ SKIP: {
     };
 }
 
+subtest 'clients alive at exit are freed cleanly in global destruction' => sub {
+    my $lib = File::Spec->catdir($FindBin::Bin, '..', 'lib');
+    my $url = $sim->url;
+    my $code = q{
+        use Plivo::PHLO;
+        our @clients = map { Plivo::PHLO->new(auth_id => 'MAXXXXXXXXXXXXXXXXXX', auth_token => 'token123', base_url => $ARGV[0]) } 1 .. 5;
+        our $member = $clients[0]->multi_party_call('p', 'n')->member('+14153336666');
+        my $lexical = Plivo::PHLO->new(auth_id => 'MAXXXXXXXXXXXXXXXXXX', auth_token => 'token123', base_url => $ARGV[0]);
+        $_->get_phlo('3f8e6c4a-2b1d-4e7f-9a5c-8d0b1e2f3a4b') for @clients, $lexical;
+        $clients[1]{self} = $clients[1];    # a cycle: only global destruction frees it
+        print "done\n";
+    };
+    for my $run (1 .. 3) {
+        open my $fh, '-|', $^X, "-I$lib", '-e', "open STDERR, '>&', \\*STDOUT; $code", $url or die "run perl: $!";
+        my $out = do { local $/; <$fh> };
+        close $fh;
+        is($?, 0, "run $run: exit status 0") or diag $out;
+        is($out, "done\n", "run $run: no crash, no warning");
+    }
+};
+
 subtest 'library' => sub {
     is(Plivo::PHLO->library_version, $Plivo::PHLO::VERSION, 'libphlo version equals the module version');
     my $root = SimHelper::repo_root();

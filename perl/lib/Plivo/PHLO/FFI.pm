@@ -257,8 +257,12 @@ package Plivo::PHLO::FFI::Platypus;
 # object, and that clone's DESTROY (when the thread ends) would dlclose libphlo once more: after
 # a few threads the library is unloaded under the attached functions and perl crashes. Not
 # cloning the instance keeps exactly one owner of the library handle for the process.
+# For the same reason this instance never dlcloses libphlo: during global destruction objects
+# are destroyed in no particular order, and a handle's DESTROY (phlo_client_free) may run after
+# this one. The library stays loaded for the life of the process, as its attached functions need.
 our @ISA = ('FFI::Platypus');
 sub CLONE_SKIP { 1 }
+sub DESTROY    { }
 
 # ---------------------------------------------------------------------------------------------
 
