@@ -24,12 +24,18 @@ pub(crate) struct Simulator {
 }
 
 impl Simulator {
-    fn with<T>(&self, f: impl FnOnce(&phlo_sim::Simulator) -> T) -> PyResult<T> {
-        let guard = self.sim.lock().unwrap_or_else(|e| e.into_inner());
-        match guard.as_ref() {
-            Some(s) => Ok(f(s)),
-            None => Err(PyRuntimeError::new_err("the simulator is closed")),
-        }
+    /// Runs `f` on the running simulator with the GIL released (it waits on the simulator's
+    /// state lock, which the server threads hold while they answer).
+    fn with<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&phlo_sim::Simulator) -> T + Send,
+    ) -> PyResult<T> {
+        py.detach(|| {
+            let guard = self.sim.lock().unwrap_or_else(|e| e.into_inner());
+            guard.as_ref().map(f)
+        })
+        .ok_or_else(|| PyRuntimeError::new_err("the simulator is closed"))
     }
 }
 
@@ -127,14 +133,14 @@ impl Simulator {
 
     /// The simulated state as a dict: `phlos` (with nodes and members), `runs`, `config`.
     fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.with(|s| s.state())?;
+        let v = self.with(py, |s| s.state())?;
         models::to_py(py, &v)
     }
 
     /// One node of `state()` by id, or `None`: `node_type`, `name`, `call_active`, `members`
     /// (address -> `{"role", "state"}`), `pending_transfer`.
     fn node<'py>(&self, py: Python<'py>, node_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        let v = self.with(|s| s.state())?;
+        let v = self.with(py, |s| s.state())?;
         // `state()["phlos"][P]["nodes"]` is keyed by node id.
         let node = v["phlos"]
             .as_object()
@@ -150,7 +156,7 @@ impl Simulator {
     /// `query`, `headers`, `body` (text), `status` (None when the connection was reset) and
     /// `fault` (the fault that caught it, or None).
     fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut v = self.with(|s| s.requests())?;
+        let mut v = self.with(py, |s| s.requests())?;
         models::to_py(py, &v["requests"].take())
     }
 
@@ -159,7 +165,12 @@ impl Simulator {
     /// `fault("reset_before", method="POST")`. Kinds: latency, status, rate_limit, reset_before,
     /// reset_after, raw_body, huge_body, short_body, redirect. `ValueError` names a bad field.
     #[pyo3(signature = (kind, /, **params))]
-    fn fault(&self, kind: String, params: Option<Bound<'_, PyDict>>) -> PyResult<()> {
+    fn fault(
+        &self,
+        py: Python<'_>,
+        kind: String,
+        params: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
         let mut obj = match params {
             Some(d) => match models::from_py("fault", d.as_any())? {
                 Value::Object(m) => m,
@@ -168,13 +179,13 @@ impl Simulator {
             None => serde_json::Map::new(),
         };
         obj.insert("kind".into(), Value::String(kind));
-        self.with(|s| s.push_fault(Value::Object(obj)))?
+        self.with(py, |s| s.push_fault(Value::Object(obj)))?
             .map_err(PyValueError::new_err)
     }
 
     /// Restores the starting PHLOs and calls; clears runs, faults and the request log.
-    fn reset(&self) -> PyResult<()> {
-        self.with(|s| s.reset())
+    fn reset(&self, py: Python<'_>) -> PyResult<()> {
+        self.with(py, |s| s.reset())
     }
 
     /// A `plivo_phlo.Client` for this simulator; keyword arguments as for `Client`.

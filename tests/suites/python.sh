@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Python: the plivo-phlo package end to end, as a user installs it.
+#   1. creates a fresh virtual environment (target/py-venv);
+#   2. `pip install ./python` (maturin builds the phlo-py extension in the workspace's target dir,
+#      release profile), plus pytest and mypy;
+#   3. runs python/tests with pytest against the installed package (not the source tree): every
+#      operation against the in-process simulator, every exception class, the drop-in RestClient's
+#      requests, threads and the GIL, logging and secrets, and the stubs (mypy.stubtest);
+#   4. runs examples/python/cold_transfer.py (in-process simulator).
+# Prints pytest's summary line and ends with "python: N passed, M failed"; exits non-zero on any
+# failure.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+venv="$root/target/py-venv"
+log="$root/target/py-install.log"
+PYTHON=${PYTHON:-python3}
+
+fail() { echo "python: $*" >&2; echo "python: 0 passed, 1 failed"; exit 1; }
+
+mkdir -p "$root/target"
+"$PYTHON" -m venv --clear "$venv" || fail "cannot create a virtual environment with $PYTHON"
+py="$venv/bin/python"
+"$py" -m pip install -q --upgrade pip >"$log" 2>&1 || { cat "$log"; fail "cannot upgrade pip"; }
+echo "installing ./python (builds the extension; log in target/py-install.log)"
+if ! "$py" -m pip install ./python pytest mypy >>"$log" 2>&1; then
+  tail -n 60 "$log"
+  fail "pip install ./python failed"
+fi
+installed=$("$py" -c 'import plivo_phlo; print(plivo_phlo.__file__)') || fail "cannot import plivo_phlo"
+case "$installed" in
+  "$venv"/*) echo "testing $installed" ;;
+  *) fail "plivo_phlo imported from $installed, not from the virtual environment" ;;
+esac
+
+# Run from outside the source tree so that `import plivo_phlo` can only find the installed copy.
+# The developer's own credentials and base URL never reach the tests or the example.
+cd "$root/target"
+unset PLIVO_AUTH_ID PLIVO_AUTH_TOKEN PLIVO_PHLO_BASE_URL
+status=0
+"$venv/bin/pytest" -p no:cacheprovider -q "$root/python/tests" 2>&1 | tee "$root/target/py-tests.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed)' "$root/target/py-tests.log" | tail -n 1)
+count() { echo "$summary" | grep -oE "[0-9]+ ($1)" | awk '{n += $1} END {print n + 0}'; }
+passed=$(count passed)
+failed=$(count 'failed|errors?')
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+
+echo "--- examples/python/cold_transfer.py"
+if "$py" "$root/examples/python/cold_transfer.py" --simulator; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); status=1
+fi
+echo "python: $passed passed, $failed failed"
+exit $status
