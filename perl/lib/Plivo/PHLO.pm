@@ -105,7 +105,8 @@ sub call {
     die _invalid('params', 'must be a hash reference, not ' . (ref $params ? ref($params) . ' reference' : 'a plain scalar'))
       unless ref $params eq 'HASH';
     my %json;
-    while (my ($k, $v) = each %$params) {
+    for my $k (keys %$params) {    # not each(): a die midway would leave the caller's iterator
+        my $v = $params->{$k};
         next unless defined $v;    # undef = not given; the core says whether that is allowed
         $json{$k} = $JSON_VALUED{$k} ? $v : Plivo::PHLO::FFI::_stringish($k, $v);
     }
