@@ -252,17 +252,42 @@ async fn handle(
     }
     let path = path.to_owned();
     let fault = shared.take_fault(req.method().as_str(), &path);
-    match fault.as_ref().map(|f| &f.kind) {
-        Some(FaultKind::ResetBefore) => {
-            shared.lock().resets_before += 1;
-            return hang_up(&ctl, true).await;
-        }
-        Some(FaultKind::Latency { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
-        _ => {}
+    if let Some(FaultKind::ResetBefore) = fault.as_ref().map(|f| &f.kind) {
+        shared.lock().resets_before += 1;
+        return hang_up(&ctl, true).await;
     }
 
     let (parts, body) = req.into_parts();
     let body = Limited::new(body, MAX_REQUEST_BODY).collect().await;
+    if let Some(FaultKind::Latency { ms }) = fault.as_ref().map(|f| &f.kind) {
+        // A real service carries on with a request whose client has gone away (timed out, say):
+        // the request is finished, applied and logged in a task of its own, which hyper does not
+        // cancel when the connection closes. The body was read first, while the client was there.
+        let ms = *ms;
+        let task = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            respond(shared, ctl, path, parts, body, fault).await
+        });
+        return task.await.unwrap_or_else(|_| {
+            json_response(
+                500,
+                &json!({"api_id": uuid_v4(), "error": "simulator task failed"}),
+            )
+        });
+    }
+    respond(shared, ctl, path, parts, body, fault).await
+}
+
+/// Everything after the request has been read: log it, apply it (unless a fault answers
+/// instead) and build the response the fault asks for.
+async fn respond(
+    shared: Arc<Shared>,
+    ctl: Arc<ConnCtl>,
+    path: String,
+    parts: hyper::http::request::Parts,
+    body: Result<http_body_util::Collected<Bytes>, Box<dyn std::error::Error + Send + Sync>>,
+    fault: Option<Fault>,
+) -> Response<SimBody> {
     let mut entry = LogEntry {
         method: parts.method.as_str().to_owned(),
         path,

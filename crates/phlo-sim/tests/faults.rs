@@ -38,6 +38,33 @@ fn latency() {
 }
 
 #[test]
+fn latency_outlives_a_client_that_gave_up() {
+    // A client that times out during the latency does not cancel the request: like the real
+    // service, the simulator still carries it out and logs it (what a test of "the client did not
+    // send it twice" needs to see).
+    let t = Ctx::new();
+    t.fault(r#"{"kind":"latency","ms":400}"#);
+    let err = t
+        .req(Method::POST, &t.mpc_path())
+        .body(SEED)
+        .timeout(Duration::from_millis(100))
+        .send()
+        .expect_err("timed out");
+    assert!(err.is_timeout(), "{err}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while log(&t)["total"] != 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let e = last_entry(&t);
+    assert_eq!(
+        (e["fault"].clone(), e["status"].clone()),
+        (json!("latency"), json!(201))
+    );
+    assert_eq!(e["body"], SEED);
+    assert_eq!(t.member_state(N, "+14152225555"), "connected");
+}
+
+#[test]
 fn status_bodies_leave_state_untouched() {
     let t = Ctx::new();
     t.fault(

@@ -1,6 +1,7 @@
 //! When and how long to wait before another attempt.
 //!
-//! Reads (`GET`) are idempotent and retried on connection failures, timeouts, 429 and 5xx.
+//! Reads (`GET`) are idempotent and retried on connection failures, timeouts, 429, 502, 503
+//! and 504 (a 500 is the service's own failure, which another try would repeat).
 //! Runs and call-control actions are not idempotent (a repeated `call` dials twice): by default
 //! ([`ActionRetry::Safe`]) they are retried only when the request provably never reached the
 //! server (the connection could not be opened) or the service answered 429 (it refused the
@@ -94,10 +95,14 @@ impl RetryPolicy {
             return false;
         }
         let kind = err.kind();
-        let transient = matches!(
-            kind,
-            ErrorKind::Connection | ErrorKind::Timeout | ErrorKind::Server
-        );
+        // Of the 5xx, only a gateway's or an overloaded service's (502, 503, 504) pass: a 500 is
+        // the service failing on this request, and section 5 of the API reference retries no
+        // other.
+        let transient = match kind {
+            ErrorKind::Connection | ErrorKind::Timeout => true,
+            ErrorKind::Server => matches!(err.status(), Some(502..=504)),
+            _ => false,
+        };
         match (idempotent, self.actions) {
             (true, _) | (false, ActionRetry::Always) => transient || kind == ErrorKind::RateLimited,
             (false, ActionRetry::Safe) => err.not_sent() || kind == ErrorKind::RateLimited,
@@ -207,11 +212,15 @@ mod tests {
     #[test]
     fn actions_retry_only_when_safe() {
         let p = RetryPolicy::default();
-        let server = Error::new(ErrorKind::Server, "x");
+        let server = Error::new(ErrorKind::Server, "x").with_status(503);
         let refused = Error::new(ErrorKind::Connection, "x").with_not_sent(true);
         let dropped = Error::new(ErrorKind::Connection, "x");
         let limited = Error::new(ErrorKind::RateLimited, "x");
         assert!(p.retryable(&server, true, 1));
+        for (status, again) in [(500, false), (501, false), (502, true), (504, true)] {
+            let e = Error::new(ErrorKind::Server, "x").with_status(status);
+            assert_eq!(p.retryable(&e, true, 1), again, "{status}");
+        }
         assert!(!p.retryable(&server, false, 1));
         assert!(p.retryable(&refused, false, 1));
         assert!(!p.retryable(&dropped, false, 1));
