@@ -1,0 +1,134 @@
+#!/usr/bin/env perl
+# The Perl paths of the benchmark: the seed cold transfer, N calls on one reused client.
+#
+#   perl bench.pl PATH --url BASE [--calls N] [--seconds S] [--warmup W]
+#
+# Paths:
+#   phlo          ours: Plivo::PHLO->new(...)->mpc_cold_transfer($P, $N, to => ..., ...)
+#   phlo-obj      ours, the node object kept: $mpc->cold_transfer(to => ..., ...)
+#   tiny          HTTP::Tiny with keep-alive, as Perl users get it (no TCP_NODELAY: every POST
+#                 waits on Nagle's algorithm and the peer's delayed ACK, about 40 ms)
+#   tiny-nodelay  HTTP::Tiny with TCP_NODELAY set on its socket after each connect
+#   lwp           LWP::UserAgent with keep_alive
+#
+# Prints one JSON line (the protocol shared by every worker, see bench/harness.py). Every path
+# decodes the JSON answer, as a caller of each would.
+use strict;
+use warnings;
+use Time::HiRes ();
+use JSON::PP ();
+
+my $AUTH_ID    = 'MAXXXXXXXXXXXXXXXXXX';
+my $AUTH_TOKEN = 'token123';
+my $PHLO       = '3f8e6c4a-2b1d-4e7f-9a5c-8d0b1e2f3a4b';
+my $NODE       = 'b1d2c3e4-5f60-4a7b-8c9d-0e1f2a3b4c5d';
+my $BODY  = '{"action":"cold_transfer","to":"+14152225555","role":"agent","trigger_source":"+14152223333"}';
+my $BASIC = 'Basic TUFYWFhYWFhYWFhYWFhYWFhYWFg6dG9rZW4xMjM=';
+my $UA    = 'phlo-bench/0.1.0';
+
+my $path = shift @ARGV or die "usage: bench.pl PATH --url BASE [...]\n";
+my %o = ('--calls' => 1000, '--seconds' => 30);
+while (@ARGV) {
+    my ($k, $v) = splice @ARGV, 0, 2;
+    die "bench.pl: bad argument $k\n" unless defined $v && $k =~ /\A--(url|calls|seconds|warmup|threads)\z/;
+    $o{$k} = $v;
+}
+my $url = $o{'--url'} or die "bench.pl: --url is required\n";
+die "bench.pl: Perl paths run on one thread\n" if ($o{'--threads'} // 1) != 1;
+my $calls  = $o{'--calls'};
+my $warmup = $o{'--warmup'} // (int($calls / 10) < 1 ? 1 : int($calls / 10) > 200 ? 200 : int($calls / 10));
+
+my $target = "$url/v1/phlo/$PHLO/multi_party_call/$NODE";
+my $json   = JSON::PP->new;
+my $call;
+
+if ($path eq 'phlo' || $path eq 'phlo-obj') {
+    require Plivo::PHLO;
+    my $client = Plivo::PHLO->new(auth_id => $AUTH_ID, auth_token => $AUTH_TOKEN, base_url => $url);
+    if ($path eq 'phlo') {
+        $call = sub {
+            $client->mpc_cold_transfer($PHLO, $NODE,
+                to => '+14152225555', role => 'agent', trigger_source => '+14152223333');
+        };
+    }
+    else {
+        my $mpc = $client->multi_party_call($PHLO, $NODE);
+        $call = sub {
+            $mpc->cold_transfer(to => '+14152225555', role => 'agent', trigger_source => '+14152223333');
+        };
+    }
+}
+elsif ($path eq 'tiny' || $path eq 'tiny-nodelay') {
+    require HTTP::Tiny;
+    if ($path eq 'tiny-nodelay') {
+        require Socket;
+        no warnings 'redefine';
+        my $connect = \&HTTP::Tiny::Handle::connect;
+        *HTTP::Tiny::Handle::connect = sub {
+            my $h = $connect->(@_);
+            setsockopt($h->{fh}, Socket::IPPROTO_TCP(), Socket::TCP_NODELAY(), 1)
+              or die "setsockopt TCP_NODELAY: $!";
+            return $h;
+        };
+    }
+    my $http = HTTP::Tiny->new(keep_alive => 1, agent => $UA,
+        default_headers => { Authorization => $BASIC, Accept => 'application/json' });
+    my $opts = { headers => { 'Content-Type' => 'application/json' }, content => $BODY };
+    $call = sub {
+        my $r = $http->request('POST', $target, $opts);
+        die "HTTP $r->{status} $r->{reason}\n" unless $r->{success};
+        $json->decode($r->{content});
+    };
+}
+elsif ($path eq 'lwp') {
+    require LWP::UserAgent;
+    my $ua = LWP::UserAgent->new(keep_alive => 1, agent => $UA);
+    $ua->default_header(Authorization => $BASIC, Accept => 'application/json');
+    $call = sub {
+        my $r = $ua->post($target, 'Content-Type' => 'application/json', Content => $BODY);
+        die $r->status_line . "\n" unless $r->is_success;
+        $json->decode($r->decoded_content);
+    };
+}
+else {
+    die "bench.pl: unknown path $path\n";
+}
+
+sub phase {
+    my ($n) = @_;
+    my (@lat, @err);
+    my $deadline = Time::HiRes::time() + $o{'--seconds'};
+    my $t0 = Time::HiRes::time();
+    for (1 .. $n) {
+        my $s = Time::HiRes::time();
+        my $ok = eval { $call->(); 1 };
+        my $e = Time::HiRes::time();
+        if ($ok) { push @lat, $e - $s } else { push @err, "$@" }
+        last if $e > $deadline;
+    }
+    return (Time::HiRes::time() - $t0, \@lat, \@err);
+}
+
+my (undef, undef, $werr) = phase($warmup);
+my ($elapsed, $lat, $err) = phase($calls);
+my @s = sort { $a <=> $b } @$lat;
+sub pct {
+    my ($q) = @_;
+    return 0 unless @s;
+    my $k = int($q * @s + 0.999999999);
+    $k = 1 if $k < 1;
+    $k = @s if $k > @s;
+    return sprintf('%.1f', $s[$k - 1] * 1e6) + 0;
+}
+# VmHWM in KiB: the peak resident set of this process (reset by exec, unlike ru_maxrss).
+sub peak_rss_kib {
+    open my $fh, '<', '/proc/self/status' or return 0;
+    while (<$fh>) { return $1 + 0 if /^VmHWM:\s+(\d+)/ }
+    return 0;
+}
+my $first = $err->[0] // $werr->[0];
+chomp $first if defined $first;
+print JSON::PP->new->canonical->encode({
+    path => $path, threads => 1, calls => @s + @$err, errors => @$err + @$werr,
+    elapsed_s => $elapsed + 0, p50_us => pct(0.5), p99_us => pct(0.99), rss_kib => peak_rss_kib(), first_error => $first,
+}), "\n";
