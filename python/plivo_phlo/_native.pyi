@@ -134,10 +134,10 @@ class Client:
         auth_id: Optional[str] = None,
         auth_token: Optional[str] = None,
         base_url: Optional[str] = None,
-        *,
         timeout: Optional[float] = None,
-        connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        *,
+        connect_timeout: Optional[float] = None,
         proxy: Optional[str] = None,
         ca_cert_pem: Union[str, bytes, None] = None,
     ) -> Client: ...

@@ -67,3 +67,10 @@ def test_mypy_uses_the_stubs(tmp_path: Path) -> None:
     assert 'Argument 1 to "get_phlo" of "Client" has incompatible type "int"' in r.stdout
     assert 'Missing positional argument "role"' in r.stdout
     assert "Incompatible types in assignment" in r.stdout
+
+
+def test_package_and_example_pass_mypy_strict(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "python" / "cold_transfer.py"
+    for target in (["-p", "plivo_phlo"], [str(example)]):
+        r = run(["-m", "mypy", "--strict", "--no-incremental", *target], tmp_path)
+        assert r.returncode == 0, r.stdout + r.stderr

@@ -56,6 +56,7 @@ def test_python_runs_while_a_call_waits(sim: plivo_phlo.Simulator, client: plivo
     assert r.error == ""
     # With the GIL held for the 0.6 s call, the spinner would barely move (a switch interval at
     # most); released, it counts for the whole wait.
+    print(f"spinner steps during the call: {during}")
     assert during > 100_000, f"the Python thread made {during} steps during the call"
 
 

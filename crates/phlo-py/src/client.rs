@@ -182,7 +182,7 @@ impl Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (auth_id=None, auth_token=None, base_url=None, *, timeout=None, connect_timeout=None, max_retries=None, proxy=None, ca_cert_pem=None))]
+    #[pyo3(signature = (auth_id=None, auth_token=None, base_url=None, timeout=None, max_retries=None, *, connect_timeout=None, proxy=None, ca_cert_pem=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -190,8 +190,8 @@ impl Client {
         auth_token: Option<String>,
         base_url: Option<String>,
         timeout: Option<f64>,
-        connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        connect_timeout: Option<f64>,
         proxy: Option<String>,
         ca_cert_pem: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Client> {
