@@ -28,7 +28,10 @@ def test_stub_files_are_installed() -> None:
 
 def test_stubtest(tmp_path: Path) -> None:
     allowlist = Path(__file__).with_name("stubtest-allowlist.txt")
-    r = run(["-m", "mypy.stubtest", "plivo_phlo", "--allowlist", str(allowlist)], tmp_path)
+    r = run(
+        ["-m", "mypy.stubtest", "plivo_phlo", "--allowlist", str(allowlist), "--ignore-unused-allowlist"],
+        tmp_path,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Success: no issues found in 4 modules" in r.stdout
 
