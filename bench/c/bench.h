@@ -33,6 +33,12 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double cpu_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 struct tally {
     size_t calls, n, errors;
     double deadline;
@@ -96,7 +102,7 @@ static void json_print_str(const char *s) {
 }
 
 /* Runs `threads` threads of `calls/threads` calls each; returns the merged tally, its elapsed time. */
-static double run_all(int threads, size_t calls, double seconds, struct tally *out, int timed) {
+static double run_all(int threads, size_t calls, double seconds, struct tally *out, double *cpu) {
     struct tally *ts = calloc((size_t)threads, sizeof *ts);
     pthread_t *th = calloc((size_t)threads, sizeof *th);
     pthread_barrier_t barrier;
@@ -111,9 +117,10 @@ static double run_all(int threads, size_t calls, double seconds, struct tally *o
         pthread_create(&th[i], NULL, run_thread, &ts[i]);
     }
     pthread_barrier_wait(&barrier);
-    double t0 = now_s();
+    double t0 = now_s(), c0 = cpu_s();
     for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
     double elapsed = now_s() - t0;
+    *cpu = cpu_s() - c0;
     memset(out, 0, sizeof *out);
     out->lat_us = calloc(per * (size_t)threads + 1, sizeof(double));
     for (int i = 0; i < threads; i++) {
@@ -127,7 +134,6 @@ static double run_all(int threads, size_t calls, double seconds, struct tally *o
     pthread_barrier_destroy(&barrier);
     free(ts);
     free(th);
-    (void)timed;
     return elapsed;
 }
 
@@ -162,14 +168,15 @@ static int bench_main(const char *name, int argc, char **argv) {
     }
     if (warmup == (size_t)-1) { warmup = calls / 10; if (warmup < 1) warmup = 1; if (warmup > 200) warmup = 200; }
     struct tally w, t;
-    run_all(threads, warmup, seconds, &w, 0);
+    double cpu;
+    run_all(threads, warmup, seconds, &w, &cpu);
     free(w.lat_us);
-    double elapsed = run_all(threads, calls, seconds, &t, 1);
+    double elapsed = run_all(threads, calls, seconds, &t, &cpu);
     qsort(t.lat_us, t.n, sizeof(double), cmp_double);
     printf("{\"path\":");
     json_print_str(name);
-    printf(",\"threads\":%d,\"calls\":%zu,\"errors\":%zu,\"elapsed_s\":%.6f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"rss_kib\":%ld,\"first_error\":",
-           threads, t.calls, t.errors + w.errors, elapsed, percentile(t.lat_us, t.n, 0.5), percentile(t.lat_us, t.n, 0.99),
+    printf(",\"threads\":%d,\"calls\":%zu,\"errors\":%zu,\"elapsed_s\":%.6f,\"cpu_s\":%.6f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"rss_kib\":%ld,\"first_error\":",
+           threads, t.calls, t.errors + w.errors, elapsed, cpu, percentile(t.lat_us, t.n, 0.5), percentile(t.lat_us, t.n, 0.99),
            peak_rss_kib());
     if (t.errors) json_print_str(t.first_error);
     else if (w.errors) json_print_str(w.first_error);

@@ -99,6 +99,7 @@ sub phase {
     my (@lat, @err);
     my $deadline = Time::HiRes::time() + $o{'--seconds'};
     my $t0 = Time::HiRes::time();
+    my $c0 = Time::HiRes::clock_gettime(Time::HiRes::CLOCK_PROCESS_CPUTIME_ID());
     for (1 .. $n) {
         my $s = Time::HiRes::time();
         my $ok = eval { $call->(); 1 };
@@ -106,11 +107,12 @@ sub phase {
         if ($ok) { push @lat, $e - $s } else { push @err, "$@" }
         last if $e > $deadline;
     }
-    return (Time::HiRes::time() - $t0, \@lat, \@err);
+    my $cpu = Time::HiRes::clock_gettime(Time::HiRes::CLOCK_PROCESS_CPUTIME_ID()) - $c0;
+    return (Time::HiRes::time() - $t0, \@lat, \@err, $cpu);
 }
 
 my (undef, undef, $werr) = phase($warmup);
-my ($elapsed, $lat, $err) = phase($calls);
+my ($elapsed, $lat, $err, $cpu) = phase($calls);
 my @s = sort { $a <=> $b } @$lat;
 sub pct {
     my ($q) = @_;
@@ -130,5 +132,5 @@ my $first = $err->[0] // $werr->[0];
 chomp $first if defined $first;
 print JSON::PP->new->canonical->encode({
     path => $path, threads => 1, calls => @s + @$err, errors => @$err + @$werr,
-    elapsed_s => $elapsed + 0, p50_us => pct(0.5), p99_us => pct(0.99), rss_kib => peak_rss_kib(), first_error => $first,
+    elapsed_s => $elapsed + 0, cpu_s => $cpu + 0, p50_us => pct(0.5), p99_us => pct(0.99), rss_kib => peak_rss_kib(), first_error => $first,
 }), "\n";

@@ -157,9 +157,9 @@ def main(argv):
         errs = [[] for _ in range(threads)]
         deadline = time.perf_counter() + seconds
         if threads == 1:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             run(call, per, deadline, lats[0], errs[0])
-            return time.perf_counter() - t0, lats, errs
+            return time.perf_counter() - t0, time.process_time() - c0, lats, errs
         barrier = threading.Barrier(threads + 1)
 
         def worker(k):
@@ -170,13 +170,13 @@ def main(argv):
         for t in ts:
             t.start()
         barrier.wait()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for t in ts:
             t.join()
-        return time.perf_counter() - t0, lats, errs
+        return time.perf_counter() - t0, time.process_time() - c0, lats, errs
 
-    _, _, werrs = phase(warmup)
-    elapsed, lats, errs = phase(calls)
+    _, _, _, werrs = phase(warmup)
+    elapsed, cpu, lats, errs = phase(calls)
     lat = sorted(x for l in lats for x in l)
     all_errs = [e for l in errs for e in l]
     warm_errs = [e for l in werrs for e in l]
@@ -189,7 +189,7 @@ def main(argv):
 
     first = (all_errs or warm_errs or [None])[0]
     print(json.dumps({"path": path, "threads": threads, "calls": len(lat) + len(all_errs),
-                      "errors": len(all_errs) + len(warm_errs), "elapsed_s": elapsed,
+                      "errors": len(all_errs) + len(warm_errs), "elapsed_s": elapsed, "cpu_s": cpu,
                       "p50_us": round(pct(0.50), 1), "p99_us": round(pct(0.99), 1), "rss_kib": peak_rss_kib(),
                       "first_error": first}))
 

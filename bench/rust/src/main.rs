@@ -217,6 +217,17 @@ fn percentile(sorted: &[u64], q: f64) -> f64 {
     sorted[i] as f64 / 1e3
 }
 
+/// CPU time of this process (every thread) in seconds.
+fn cpu_seconds() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: a valid out-pointer; CLOCK_PROCESS_CPUTIME_ID exists on every Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
+}
+
 /// The peak resident set of this process in KiB (`VmHWM`; reset by exec, unlike `ru_maxrss`).
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -282,7 +293,7 @@ fn main() -> ExitCode {
     let per_thread = a.calls.div_ceil(a.threads);
     let barrier = Barrier::new(a.threads + 1);
     let deadline = Instant::now() + Duration::from_secs_f64(a.seconds);
-    let (tallies, elapsed) = std::thread::scope(|s| {
+    let (tallies, elapsed, cpu) = std::thread::scope(|s| {
         let hs: Vec<_> = (0..a.threads)
             .map(|_| {
                 s.spawn(|| {
@@ -293,20 +304,22 @@ fn main() -> ExitCode {
             .collect();
         barrier.wait();
         let t0 = Instant::now();
+        let c0 = cpu_seconds();
         let tallies: Vec<Tally> = hs.into_iter().map(|h| h.join().expect("thread")).collect();
-        (tallies, t0.elapsed())
+        (tallies, t0.elapsed(), cpu_seconds() - c0)
     });
     let mut lat: Vec<u64> = tallies.iter().flat_map(|t| t.lat_ns.iter().copied()).collect();
     lat.sort_unstable();
     let errors: usize = tallies.iter().map(|t| t.errors).sum::<usize>() + warm;
     let first_error = tallies.iter().find_map(|t| t.first_error.clone());
     println!(
-        "{{\"path\":{},\"threads\":{},\"calls\":{},\"errors\":{},\"elapsed_s\":{:.6},\"p50_us\":{:.1},\"p99_us\":{:.1},\"rss_kib\":{},\"first_error\":{}}}",
+        "{{\"path\":{},\"threads\":{},\"calls\":{},\"errors\":{},\"elapsed_s\":{:.6},\"cpu_s\":{:.6},\"p50_us\":{:.1},\"p99_us\":{:.1},\"rss_kib\":{},\"first_error\":{}}}",
         json_str(&a.path),
         a.threads,
         lat.len() + tallies.iter().map(|t| t.errors).sum::<usize>(),
         errors,
         elapsed.as_secs_f64(),
+        cpu,
         percentile(&lat, 0.50),
         percentile(&lat, 0.99),
         peak_rss_kib(),
