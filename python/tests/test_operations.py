@@ -79,7 +79,14 @@ def test_run_phlo_with_payload_opens_a_call(
     assert sim.state()["runs"][r.run_id]["payload"]["ticket"] == 1234
 
 
-def test_run_phlo_payload_must_be_a_dict(client: plivo_phlo.Client) -> None:
+def test_run_phlo_payload_any_mapping(sim: plivo_phlo.Simulator, client: plivo_phlo.Client) -> None:
+    from types import MappingProxyType
+
+    client.run_phlo(P, MappingProxyType({"from": "+14152225555", "to": "+14153336666"}))
+    assert last_request(sim)["body"] == '{"from":"+14152225555","to":"+14153336666"}'
+
+
+def test_run_phlo_payload_must_be_a_mapping(client: plivo_phlo.Client) -> None:
     with pytest.raises(TypeError):
         client.run_phlo(P, ["not", "a", "dict"])  # type: ignore[arg-type]
     with pytest.raises(plivo_phlo.InvalidArgumentError) as e:

@@ -7,7 +7,7 @@
 use plivo_phlo::RawResponse;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 /// A JSON value as the Python object `json.loads` would give (dict, list, str, int, float,
@@ -97,17 +97,25 @@ pub(crate) fn from_py(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     }
 }
 
-/// A mapping argument (run payload, raw body) as a JSON value; `TypeError` unless it is a dict
-/// or `None`.
+/// A mapping argument (run payload, raw body) as a JSON value: a dict or any other
+/// `collections.abc.Mapping` (copied into a dict first); `None` is JSON null. Anything else is a
+/// `TypeError`.
 pub(crate) fn mapping_arg(field: &str, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
     match obj {
         None => Ok(Value::Null),
         Some(o) if o.is_none() => Ok(Value::Null),
         Some(o) if o.is_instance_of::<PyDict>() => from_py(field, o),
-        Some(o) => Err(PyTypeError::new_err(format!(
-            "{field} must be a dict or None, not {}",
-            o.get_type().name()?
-        ))),
+        Some(o) => match o.cast::<PyMapping>() {
+            Ok(m) => {
+                let d = PyDict::new(o.py());
+                d.update(m)?;
+                from_py(field, d.as_any())
+            }
+            Err(_) => Err(PyTypeError::new_err(format!(
+                "{field} must be a mapping (e.g. a dict) or None, not {}",
+                o.get_type().name()?
+            ))),
+        },
     }
 }
 
