@@ -206,6 +206,13 @@ impl Error {
         self.inner.attempts
     }
 
+    /// Sets the details only the transport knows (`Retry-After`, "never sent"), so tests and the
+    /// fuzz targets can build every error the retry policy sees. Not part of the API.
+    #[doc(hidden)]
+    pub fn with_transport_details(self, retry_after: Option<Duration>, not_sent: bool) -> Error {
+        self.with_retry_after(retry_after).with_not_sent(not_sent)
+    }
+
     pub(crate) fn with_status(mut self, status: u16) -> Error {
         self.inner.status = Some(status);
         self
