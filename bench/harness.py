@@ -314,6 +314,30 @@ def hyperfine(argv, env, runs, warmup):
     return res["median"] * 1e3, res["mean"] * 1e3
 
 
+def instructions_per_call(p, url, env, n1, n2):
+    """Client-side instructions per call, counted by callgrind (repeatable on a noisy machine):
+    the difference between a run of n2 and one of n1 calls, over n2 - n1. The n2 profile is kept
+    in target/bench/callgrind/ for callgrind_annotate."""
+    d = os.path.join(WORK, "callgrind")
+    os.makedirs(d, exist_ok=True)
+    totals = []
+    for n in (n1, n2):
+        out = os.path.join(d, f"{p.key}.{n}.out")
+        argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"]
+        if p.lang == "Python":
+            argv.append("--trace-children=no")
+        argv += p.loop(url) + ["--url", url, "--calls", str(n), "--warmup", "20", "--seconds", "600"]
+        r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=1200)
+        m = re.search(r"Collected : (\d+)", r.stderr)
+        if r.returncode != 0 or not m:
+            raise RuntimeError(f"callgrind: exit {r.returncode}: {r.stderr.strip()[-300:]}")
+        res = json.loads([l for l in r.stdout.splitlines() if l.startswith("{")][-1])
+        if res["errors"]:
+            raise RuntimeError(f"callgrind: {res['errors']} errors: {res['first_error']}")
+        totals.append(int(m.group(1)))
+    return (totals[1] - totals[0]) / (n2 - n1)
+
+
 def check_on_sim(p, sim_url, env):
     """Runs the path's one-shot against the simulator; the seed call must land as a 2xx POST."""
     http_json("POST", sim_url + "/_sim/reset", b"")
@@ -434,6 +458,8 @@ def main():
     ap.add_argument("--repeat", type=int)
     ap.add_argument("--only", help="comma-separated path keys")
     ap.add_argument("--oneshot-runs", type=int)
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count client instructions per call under callgrind (slow)")
     a = ap.parse_args()
     quick = a.quick
     calls = a.calls or (300 if quick else 20000)
@@ -518,7 +544,21 @@ def main():
                     failures[p.key] = str(e)
                     print(f"  {p.key:13} FAILED {e}", flush=True)
 
-        # 3. One-shot processes, with hyperfine.
+        # 3. Optional: instructions per call (callgrind), the repeatable figure.
+        if a.instructions:
+            print("instructions per call (callgrind)", flush=True)
+            for p in live:
+                if p.key in failures or not p.loop or p.key == "tiny":
+                    continue
+                try:
+                    n1, n2 = (100, 300) if quick else (300, 1300)
+                    results[p.key]["instr"] = instructions_per_call(p, url, env, n1, n2)
+                    print(f"  {p.key:13} {results[p.key]['instr']:,.0f} instructions/call", flush=True)
+                except Exception as e:  # noqa: BLE001
+                    failures[p.key] = str(e)
+                    print(f"  {p.key:13} FAILED {e}", flush=True)
+
+        # 4. One-shot processes, with hyperfine.
         print("one-shot processes (hyperfine)", flush=True)
         for p in live:
             if p.key in failures or not p.oneshot:
@@ -577,14 +617,15 @@ def render(results, failures, extra, ceil1, ceil4, calls, repeat, quick, elapsed
             "pl-obj": "tiny-nodelay"}
 
     lines = []
-    hdr = ("| path | calls/s | p50 µs | p99 µs | CPU µs/call | 4 threads calls/s | 4T/1T | peak RSS MiB "
-           "| one-shot ms | ÷ language peer | ÷ floor |")
+    with_instr = any("instr" in r for r in results.values())
+    hdr = ("| path | calls/s | p50 µs | p99 µs | CPU µs/call | " + ("instr/call | " if with_instr else "")
+           + "4 threads calls/s | 4T/1T | peak RSS MiB | one-shot ms | ÷ language peer | ÷ floor |")
     lines.append(hdr)
-    lines.append("|" + "---|" * 11)
+    lines.append("|" + "---|" * (12 if with_instr else 11))
     for key, r in results.items():
         p = r["p"]
         if key in failures:
-            lines.append(f"| {p.label} | FAILED: {failures[key][:80]} ||||||||||")
+            lines.append(f"| {p.label} | FAILED: {failures[key][:80]} |" + "|" * (10 if with_instr else 9))
             continue
         seq = r.get("seq")
         name = f"**{p.label}**" if p.ours else p.label
@@ -596,6 +637,7 @@ def render(results, failures, extra, ceil1, ceil4, calls, repeat, quick, elapsed
             fnum(seq and seq["p50_us"], "{:,.0f}"),
             fnum(seq and seq["p99_us"], "{:,.0f}"),
             fnum(r.get("cpu_us"), "{:,.1f}"),
+            *([fnum(r.get("instr"), "{:,.0f}")] if with_instr else []),
             fnum(t4(key)),
             fnum(ratio(t4(key), rate(key)), "{:.2f}×"),
             fnum(seq and seq["rss_kib"] / 1024, "{:.1f}"),
