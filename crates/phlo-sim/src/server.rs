@@ -27,7 +27,7 @@ use tokio::time::Sleep;
 use crate::api::{self, Reply};
 use crate::faults::{self, BodyStyle, Fault, FaultKind};
 use crate::fixture;
-use crate::state::{LogEntry, Shared};
+use crate::state::{LogEntry, Shared, Since};
 use crate::util::{percent_decode, uuid_v4};
 
 /// Largest request body read; a larger one is answered 413.
@@ -251,6 +251,7 @@ async fn handle(
         return control(&shared, req).await;
     }
     let path = path.to_owned();
+    let since = shared.lock().since();
     let fault = shared.take_fault(req.method().as_str(), &path);
     if let Some(FaultKind::ResetBefore) = fault.as_ref().map(|f| &f.kind) {
         shared.lock().resets_before += 1;
@@ -266,7 +267,7 @@ async fn handle(
         let ms = *ms;
         let task = tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(ms)).await;
-            respond(shared, ctl, path, parts, body, fault).await
+            respond(shared, ctl, since, path, parts, body, fault).await
         });
         return task.await.unwrap_or_else(|_| {
             json_response(
@@ -275,7 +276,7 @@ async fn handle(
             )
         });
     }
-    respond(shared, ctl, path, parts, body, fault).await
+    respond(shared, ctl, since, path, parts, body, fault).await
 }
 
 /// Everything after the request has been read: log it, apply it (unless a fault answers
@@ -283,6 +284,7 @@ async fn handle(
 async fn respond(
     shared: Arc<Shared>,
     ctl: Arc<ConnCtl>,
+    since: Since,
     path: String,
     parts: hyper::http::request::Parts,
     body: Result<http_body_util::Collected<Bytes>, Box<dyn std::error::Error + Send + Sync>>,
@@ -312,7 +314,7 @@ async fn respond(
             // Too large, or the client went away mid-body.
             let reply = Reply::error(413, "Request body too large.");
             entry.status = Some(reply.status);
-            shared.lock().log(entry);
+            shared.lock().log_since(since, entry);
             return reply_response(&reply);
         }
     };
@@ -321,13 +323,20 @@ async fn respond(
     // Faults that answer without touching state.
     if let Some(resp) = fault.as_ref().and_then(|f| stateless_fault(&f.kind)) {
         entry.status = Some(resp.status().as_u16());
-        shared.lock().log(entry);
+        shared.lock().log_since(since, entry);
         return resp;
     }
 
     let kind = fault.map(|f| f.kind);
     let (reply, success) = {
         let mut g = shared.lock();
+        if !g.same_state(since) {
+            // Reset while this request was in flight: it belongs to a world that is gone.
+            return reply_response(&Reply::error(
+                503,
+                "The simulator was reset during this request.",
+            ));
+        }
         let reply = api::handle(
             &mut g,
             &shared.accounts,
@@ -348,7 +357,7 @@ async fn respond(
             Some(FaultKind::HugeBody { .. }) => Some(success),
             _ => Some(reply.status),
         };
-        g.log(entry);
+        g.log_since(since, entry);
         (reply, success)
     };
     match kind {

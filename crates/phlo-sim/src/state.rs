@@ -46,6 +46,17 @@ pub(crate) struct Inner {
     /// Requests dropped by `reset_before` since the last reset.
     pub(crate) resets_before: u64,
     pub(crate) status_200: bool,
+    /// Bumped by every reset: a request that began before one must not touch the new state.
+    generation: u64,
+    /// Bumped by every reset and log clear: a request that began before one is not logged.
+    log_generation: u64,
+}
+
+/// When a request began, in terms of resets and log clears (see [`Inner::since`]).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Since {
+    generation: u64,
+    log_generation: u64,
 }
 
 /// State shared by the server and the [`Simulator`](crate::Simulator) handle.
@@ -75,7 +86,11 @@ impl Shared {
 
     /// Restores the start fixture and config; clears runs, faults, the log and its counters.
     pub(crate) fn reset(&self) {
-        *self.lock() = Inner::new(self.start_phlos.clone(), self.start_status_200);
+        let mut g = self.lock();
+        let (generation, log_generation) = (g.generation + 1, g.log_generation + 1);
+        *g = Inner::new(self.start_phlos.clone(), self.start_status_200);
+        g.generation = generation;
+        g.log_generation = log_generation;
     }
 
     /// Takes one use of the first pending fault that matches the request.
@@ -103,6 +118,29 @@ impl Inner {
             total: 0,
             resets_before: 0,
             status_200,
+            generation: 0,
+            log_generation: 0,
+        }
+    }
+
+    /// Marks the start of a request, so a reset or log clear while it is in flight (a latency
+    /// fault, a slow client) keeps it out of the state and log that follow.
+    pub(crate) fn since(&self) -> Since {
+        Since {
+            generation: self.generation,
+            log_generation: self.log_generation,
+        }
+    }
+
+    /// Whether the state is still the one the request started with (no reset since).
+    pub(crate) fn same_state(&self, since: Since) -> bool {
+        self.generation == since.generation
+    }
+
+    /// Logs `entry` unless the log was reset or cleared since the request began.
+    pub(crate) fn log_since(&mut self, since: Since, entry: LogEntry) {
+        if self.log_generation == since.log_generation {
+            self.log(entry);
         }
     }
 
@@ -128,6 +166,7 @@ impl Inner {
 
     /// Clears the request log and its counters.
     pub(crate) fn clear_log(&mut self) {
+        self.log_generation += 1;
         self.log.clear();
         self.total = 0;
         self.resets_before = 0;
