@@ -10,6 +10,9 @@
 #                 waits on Nagle's algorithm and the peer's delayed ACK, about 40 ms)
 #   tiny-nodelay  HTTP::Tiny with TCP_NODELAY set on its socket after each connect
 #   lwp           LWP::UserAgent with keep_alive
+#   ffi-typed     experiment, not a product path: libphlo's typed phlo_client_mpc_cold_transfer
+#                 attached directly with FFI::Platypus (no params JSON), the answer decoded with
+#                 Cpanel::JSON::XS when installed (else JSON::PP): what Plivo::PHLO could reach
 #
 # Prints one JSON line (the protocol shared by every worker, see bench/harness.py). Every path
 # decodes the JSON answer, as a caller of each would.
@@ -57,6 +60,27 @@ if ($path eq 'phlo' || $path eq 'phlo-obj') {
             $mpc->cold_transfer(to => '+14152225555', role => 'agent', trigger_source => '+14152223333');
         };
     }
+}
+elsif ($path eq 'ffi-typed') {
+    require FFI::Platypus;
+    my $lib = $ENV{PLIVO_PHLO_LIB} or die "bench.pl: ffi-typed needs PLIVO_PHLO_LIB\n";
+    my $ffi = FFI::Platypus->new(api => 2, lib => [$lib]);
+    $ffi->attach([phlo_client_new => 'ffi_new'] => [ 'string', 'string', 'string', 'opaque*' ] => 'sint32');
+    $ffi->attach([phlo_client_mpc_cold_transfer => 'ffi_xfer'] =>
+          [ 'opaque', 'string', 'string', 'string', 'string', 'string', 'opaque*' ] => 'sint32');
+    $ffi->attach([phlo_string_free => 'ffi_free'] => ['opaque'] => 'void');
+    $ffi->attach_cast('ffi_text', 'opaque', 'string');
+    my $dec = eval { require Cpanel::JSON::XS; Cpanel::JSON::XS->new } || JSON::PP->new;
+    my $client;
+    ffi_new($AUTH_ID, $AUTH_TOKEN, qq({"base_url":"$url"}), \$client) == 0 or die "phlo_client_new failed\n";
+    $call = sub {
+        my $out;
+        my $rc = ffi_xfer($client, $PHLO, $NODE, '+14152223333', '+14152225555', 'agent', \$out);
+        die "phlo status $rc\n" if $rc;
+        my $text = ffi_text($out);
+        ffi_free($out);
+        return $dec->decode($text);
+    };
 }
 elsif ($path eq 'tiny' || $path eq 'tiny-nodelay') {
     require HTTP::Tiny;

@@ -112,6 +112,41 @@ impl Path for Reqwest {
     }
 }
 
+/// Experiments for the profile (not in the table): the floor with the request URL made per call
+/// as the core makes it (`format!` then `&str`, parsed by reqwest), or from a base `Url` parsed
+/// once and `set_path` per call.
+struct ReqwestUrl {
+    inner: Reqwest,
+    base: String,
+    set_path: bool,
+}
+
+impl Path for ReqwestUrl {
+    fn call(&self) -> Result<(), String> {
+        let rb = if self.set_path {
+            let mut url = self.inner.url.clone();
+            url.set_path(&format!("/v1/phlo/{PHLO}/multi_party_call/{NODE}"));
+            self.inner.http.post(url)
+        } else {
+            let url = format!("{}/v1/phlo/{PHLO}/multi_party_call/{NODE}", self.base);
+            self.inner.http.post(&url)
+        };
+        let resp = rb
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(BODY)
+            .send()
+            .map_err(|e| e.to_string())?;
+        let status = resp.status();
+        let body = resp.bytes().map_err(|e| e.to_string())?;
+        std::hint::black_box(&body);
+        if status.is_success() {
+            Ok(())
+        } else {
+            Err(format!("HTTP {status}"))
+        }
+    }
+}
+
 struct Ureq {
     agent: ureq::Agent,
     url: String,
@@ -148,7 +183,7 @@ fn make_path(a: &Args) -> Result<Box<dyn Path>, String> {
                 plivo_phlo::Client::new(config).map_err(|e| e.to_string())?,
             ))
         }
-        "reqwest" => {
+        "reqwest" | "reqwest-fmt-url" | "reqwest-set-path" => {
             use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT as UA};
             let mut h = HeaderMap::new();
             h.insert(AUTHORIZATION, HeaderValue::from_static(BASIC));
@@ -159,10 +194,18 @@ fn make_path(a: &Args) -> Result<Box<dyn Path>, String> {
                 .tcp_nodelay(true)
                 .build()
                 .map_err(|e| e.to_string())?;
-            Box::new(Reqwest {
+            let inner = Reqwest {
                 http,
                 url: reqwest::Url::parse(&action_url).map_err(|e| e.to_string())?,
-            })
+            };
+            match a.path.as_str() {
+                "reqwest" => Box::new(inner),
+                p => Box::new(ReqwestUrl {
+                    inner,
+                    base: a.url.clone(),
+                    set_path: p == "reqwest-set-path",
+                }),
+            }
         }
         "ureq" => {
             let agent: ureq::Agent = ureq::Agent::config_builder()
