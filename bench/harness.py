@@ -470,6 +470,9 @@ def main():
     all_paths = paths()
     if a.only:
         keep = set(a.only.split(","))
+        unknown = keep - {p.key for p in all_paths}
+        if unknown:
+            ap.error(f"unknown path(s) {', '.join(sorted(unknown))}; known: {' '.join(p.key for p in all_paths)}")
         all_paths = [p for p in all_paths if p.key in keep]
 
     t_start = time.time()
