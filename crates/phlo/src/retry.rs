@@ -119,13 +119,16 @@ impl RetryPolicy {
             None => {
                 let exp = self
                     .base_delay
-                    .saturating_mul(1u32 << (attempt - 1).min(16));
+                    .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
                 let cap = exp.min(self.max_delay);
                 // "Equal jitter": half fixed, half random, so retries from many clients spread out.
                 cap / 2 + cap.mul_f64(jitter() / 2.0)
             }
         };
-        (elapsed + delay <= self.max_elapsed).then_some(delay)
+        elapsed
+            .checked_add(delay)
+            .is_some_and(|end| end <= self.max_elapsed)
+            .then_some(delay)
     }
 }
 
@@ -165,6 +168,12 @@ fn parse_http_date(s: &str) -> Option<SystemTime> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
+    // RFC 9110: a 2-digit day and a 4-digit year (a longer year overflowed the arithmetic below;
+    // fuzz/decode_response found 5-digit ones accepted).
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(day, 2) || !digits(year, 4) {
+        return None;
+    }
     let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
     let hms: Vec<i64> = time
         .split(':')
@@ -207,6 +216,14 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+        for bad in [
+            "Sun, 06 Nov 19914 08:49:37 GMT",
+            "Sun, 06 Nov 99999999999999999 08:49:37 GMT",
+            "Sun, 6 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Nov +994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_retry_after(bad, now), None, "{bad}");
+        }
     }
 
     #[test]
@@ -243,6 +260,23 @@ mod tests {
             ActionRetry::parse("sometimes").unwrap_err().field(),
             Some("action_retry")
         );
+    }
+
+    #[test]
+    fn extreme_settings_do_not_overflow() {
+        // Found by fuzz/retry_policy: attempt 0 and Duration::MAX settings used to panic.
+        let p = RetryPolicy {
+            base_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            max_retry_after: Duration::MAX,
+            max_elapsed: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        let e = Error::new(ErrorKind::Server, "x");
+        assert!(p.delay(&e, 0, Duration::ZERO).is_some());
+        assert_eq!(p.delay(&e, 1, Duration::MAX), None);
+        let ra = e.with_retry_after(Some(Duration::MAX));
+        assert_eq!(p.delay(&ra, 1, Duration::from_secs(1)), None);
     }
 
     #[test]

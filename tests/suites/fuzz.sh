@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the core (libFuzzer through cargo-fuzz), each target for a bounded
+# time: the request path every binding takes (operation name + JSON parameters), response
+# decoding, the input validators, and the retry policy. See fuzz/ and docs/reliability.md.
+#
+#   tests/suites/fuzz.sh                      every target, FUZZ_SECONDS (default 60) each
+#   FUZZ_SECONDS=600 tests/suites/fuzz.sh     longer
+#   FUZZ_TARGETS="validators" tests/suites/fuzz.sh
+#
+# The machine has one stable toolchain; cargo-fuzz needs a few unstable rustc flags (the
+# sanitizer), which RUSTC_BOOTSTRAP=1 allows on stable. The committed seeds in fuzz/corpus/<target>
+# are read, never written: new inputs go to a temporary corpus. A crash is saved under
+# fuzz/artifacts/<target>/ and its log tail printed. Prints executions per target and a final
+# "fuzz: N passed, M failed" line; exits non-zero if any target failed.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export RUSTC_BOOTSTRAP=1
+export CARGO_TERM_COLOR=never
+secs=${FUZZ_SECONDS:-60}
+cargo_fuzz_version=0.13.2
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "installing cargo-fuzz $cargo_fuzz_version"
+  cargo install cargo-fuzz --locked --version "$cargo_fuzz_version" >/dev/null 2>&1 ||
+    cargo install cargo-fuzz --locked --version "$cargo_fuzz_version" || {
+    echo "fuzz: 0 passed, 1 failed"
+    exit 1
+  }
+fi
+
+targets=${FUZZ_TARGETS:-$(cargo fuzz list)}
+n_targets=$(wc -w <<<"$targets")
+# -a: debug assertions and overflow checks, so an arithmetic overflow is a finding too.
+flags=(-a)
+echo "building $n_targets fuzz targets ($(cargo fuzz --version))"
+if ! cargo fuzz build "${flags[@]}" 2>&1 | tail -3; then
+  echo "fuzz: 0 passed, $n_targets failed (build)"
+  exit 1
+fi
+
+passed=0
+failed=0
+total_execs=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for t in $targets; do
+  mkdir -p "$work/$t"
+  args=(-max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
+  [ -f "fuzz/dict/$t.dict" ] && args+=(-dict="fuzz/dict/$t.dict")
+  log="$work/$t.log"
+  cargo fuzz run "${flags[@]}" "$t" "$work/$t" "fuzz/corpus/$t" -- "${args[@]}" >"$log" 2>&1
+  status=$?
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  execs=${execs:-0}
+  corpus=$(find "$work/$t" -type f | wc -l)
+  seeds=$(find "fuzz/corpus/$t" -type f 2>/dev/null | wc -l)
+  total_execs=$((total_execs + execs))
+  if [ $status -eq 0 ]; then
+    passed=$((passed + 1))
+    printf 'fuzz %-16s ok      %10d executions in %ss (%d seeds, %d new inputs)\n' "$t" "$execs" "$secs" "$seeds" "$corpus"
+  else
+    failed=$((failed + 1))
+    printf 'fuzz %-16s FAILED  %10d executions (exit %d); last lines of its log:\n' "$t" "$execs" "$status"
+    tail -40 "$log" | sed 's/^/    /'
+    ls fuzz/artifacts/"$t"/ 2>/dev/null | sed "s|^|    artifact: fuzz/artifacts/$t/|"
+  fi
+done
+echo "fuzz executions in all: $total_execs ($secs s per target)"
+echo "fuzz: $passed passed, $failed failed"
+[ $failed -eq 0 ]
