@@ -91,7 +91,9 @@ impl Client {
     /// [`Client::execute`] with a per-call timeout or retry policy.
     pub fn execute_with(&self, op: &Operation, opts: &CallOptions) -> Result<RawResponse> {
         let reply = self.send(op, opts)?;
-        reply.decode::<AnyObject>()?;
+        reply
+            .decode::<AnyObject>()
+            .map_err(|e| self.inner.transport.scrub(e))?;
         Ok(RawResponse {
             status: reply.status,
             body: reply.body,
@@ -121,7 +123,9 @@ impl Client {
     }
 
     fn typed<T: serde::de::DeserializeOwned>(&self, op: Operation) -> Result<T> {
-        self.send(&op, &CallOptions::default())?.decode()
+        // A decode error quotes the body, which a server may have filled with the credentials.
+        let reply = self.send(&op, &CallOptions::default())?;
+        reply.decode().map_err(|e| self.inner.transport.scrub(e))
     }
 
     /// Reads a PHLO. A 404 is `not_found`.

@@ -109,6 +109,12 @@ impl Transport {
         })
     }
 
+    /// Removes the credentials from an error made outside [`Transport::send`] (decoding a 2xx
+    /// body quotes it, and a server may echo the credentials back).
+    pub(crate) fn scrub(&self, e: Error) -> Error {
+        e.scrub(&[&self.secrets[0], &self.secrets[1]])
+    }
+
     /// Sends `req`, retrying as `policy` allows; returns the 2xx answer.
     pub(crate) fn send(
         &self,
