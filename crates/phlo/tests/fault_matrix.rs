@@ -70,6 +70,9 @@ enum Target {
     /// A listener that answers every request `200` with a body that is not UTF-8 (the
     /// simulator's fault bodies are JSON strings, so always UTF-8).
     NotUtf8,
+    /// A listener that answers every request `200` with a 2 MiB body in chunks, without a
+    /// `Content-Length` (so the cap is enforced while reading, not up front).
+    HugeChunked,
 }
 
 /// The request a case sends, when not the side's default.
@@ -615,6 +618,25 @@ fn cases() -> Vec<Case> {
         .applied(),
     ));
     v.push(case(
+        "2xx body of 2 MiB in chunks, no Content-Length",
+        |_, _| Setup {
+            target: Target::HugeChunked,
+            ..Setup::default()
+        },
+        err(
+            Decode,
+            Some(200),
+            Exact("response body is larger than the 1048576-byte limit"),
+            1,
+        ),
+        err(
+            Decode,
+            Some(200),
+            Exact("response body is larger than the 1048576-byte limit"),
+            1,
+        ),
+    ));
+    v.push(case(
         "2xx body short on the wire (Content-Length not met)",
         |_, _| Setup::fault(json!({"kind": "short_body", "count": 3})),
         err(
@@ -698,7 +720,7 @@ struct RawServer {
 }
 
 impl RawServer {
-    fn start(answer: bool) -> RawServer {
+    fn start(answer: Option<Answer>) -> RawServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -710,8 +732,8 @@ impl RawServer {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         a.fetch_add(1, Ordering::SeqCst);
-                        if answer {
-                            let _ = answer_not_utf8(stream);
+                        if let Some(answer) = answer {
+                            let _ = respond(stream, answer);
                         }
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(2)),
@@ -726,8 +748,14 @@ impl RawServer {
     }
 }
 
-/// Reads one request (head and `Content-Length` body) and answers 200 with invalid UTF-8.
-fn answer_not_utf8(mut s: std::net::TcpStream) -> std::io::Result<()> {
+#[derive(Clone, Copy)]
+enum Answer {
+    NotUtf8,
+    HugeChunked,
+}
+
+/// Reads one request (head and `Content-Length` body) and answers it.
+fn respond(mut s: std::net::TcpStream, answer: Answer) -> std::io::Result<()> {
     s.set_nonblocking(false)?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
     let mut data = Vec::new();
@@ -753,6 +781,20 @@ fn answer_not_utf8(mut s: std::net::TcpStream) -> std::io::Result<()> {
             break;
         }
         data.extend_from_slice(&buf[..n]);
+    }
+    if let Answer::HugeChunked = answer {
+        std::io::Write::write_all(
+            &mut s,
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        )?;
+        let chunk = vec![b' '; 64 * 1024];
+        for _ in 0..32 {
+            // The client stops reading at the cap and closes: a write error ends the answer.
+            std::io::Write::write_all(&mut s, format!("{:x}\r\n", chunk.len()).as_bytes())?;
+            std::io::Write::write_all(&mut s, &chunk)?;
+            std::io::Write::write_all(&mut s, b"\r\n")?;
+        }
+        return std::io::Write::write_all(&mut s, b"0\r\n\r\n");
     }
     let body = b"{\"api_id\":\"\xff\xfe\"}";
     let mut resp = format!(
@@ -796,8 +838,9 @@ fn run_one(case: &Case, side: Side) -> Observed {
         env.sim.push_fault(f.clone()).expect("fault accepted");
     }
     let listener = match setup.target {
-        Target::AcceptClose => Some(RawServer::start(false)),
-        Target::NotUtf8 => Some(RawServer::start(true)),
+        Target::AcceptClose => Some(RawServer::start(None)),
+        Target::NotUtf8 => Some(RawServer::start(Some(Answer::NotUtf8))),
+        Target::HugeChunked => Some(RawServer::start(Some(Answer::HugeChunked))),
         _ => None,
     };
     let base_url = match (&listener, setup.target) {
