@@ -340,6 +340,27 @@ def instructions_per_call(p, url, env, n1, n2):
     return (totals[1] - totals[0]) / (n2 - n1)
 
 
+def startup_cost(base, cmd, env, runs):
+    """(median wall ms of `base`, median of cmd-minus-base over interleaved runs) in ms."""
+    def once(argv):
+        t0 = time.perf_counter()
+        r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError(f"{shlex.join(argv)}: {r.stderr.decode(errors='replace').strip()[-300:]}")
+        return (time.perf_counter() - t0) * 1e3
+
+    once(base), once(cmd)  # warm the page cache
+    b, d = [], []
+    for _ in range(max(runs, 5)):
+        tb = once(base)
+        tc = once(cmd)
+        b.append(tb)
+        d.append(tc - tb)
+    b.sort()
+    d.sort()
+    return b[len(b) // 2], d[len(d) // 2]
+
+
 def check_on_sim(p, sim_url, env):
     """Runs the path's one-shot against the simulator; the seed call must land as a 2xx POST."""
     http_json("POST", sim_url + "/_sim/reset", b"")
@@ -429,20 +450,20 @@ def versions():
     pyv = lambda mod: cmd([VENV_PY, "-c", f"import importlib.metadata as m; print(m.version('{mod}'))"])  # noqa
     plv = lambda mod: cmd(["perl", f"-M{mod}", "-e", f"print ${mod}::VERSION"])  # noqa
     return {
-        "phlo": cmd([CLI, "--version"]),
-        "rustc": cmd(["rustc", "--version"]),
-        "python": cmd([VENV_PY, "--version"]),
+        "phlo": cmd([CLI, "--version"], r"phlo (\S+)"),
+        "rustc": cmd(["rustc", "--version"], r"rustc (\S+)"),
+        "python": cmd([VENV_PY, "--version"], r"Python (\S+)"),
         "plivo (official SDK)": pyv("plivo"),
         "requests": pyv("requests"),
         "perl": cmd(["perl", "-e", "printf '%vd', $^V"]),
         "HTTP::Tiny": plv("HTTP::Tiny"),
         "LWP::UserAgent": plv("LWP::UserAgent"),
         "FFI::Platypus": plv("FFI::Platypus"),
-        "libcurl": cmd(["curl-config", "--version"]),
-        "gcc": cmd(["gcc", "--version"]),
+        "libcurl": cmd(["curl-config", "--version"], r"libcurl (\S+)"),
+        "gcc": cmd(["gcc", "-dumpfullversion"]),
         "nginx": cmd(["nginx", "-v"], r"nginx/(\S+)"),
-        "wrk": cmd(["wrk", "-v"], r"(wrk \S+)"),
-        "hyperfine": cmd(["hyperfine", "--version"]),
+        "wrk": cmd(["wrk", "-v"], r"wrk (\S+)"),
+        "hyperfine": cmd(["hyperfine", "--version"], r"hyperfine (\S+)"),
     }
 
 
@@ -573,14 +594,15 @@ def main():
                 failures[p.key] = f"one-shot: {e}"
                 print(f"  {p.key:13} FAILED {failures[p.key]}", flush=True)
 
-        # Python start-up and `import plivo_phlo` alone.
-        extra = {}
+        # Start-up: the interpreters alone and with our module or the SDK loaded. Each import is
+        # timed against a bare start in the same round (paired), and the median of the
+        # differences is its cost, robust to the load of a shared machine.
         try:
-            extra["python -c pass"] = hyperfine([VENV_PY, "-c", "pass"], env, os_runs, os_warm)[0]
-            extra["import plivo_phlo"] = hyperfine([VENV_PY, "-c", "import plivo_phlo"], env, os_runs, os_warm)[0]
-            extra["import plivo"] = hyperfine([VENV_PY, "-c", "import plivo"], env, os_runs, os_warm)[0]
-            extra["perl -e 1"] = hyperfine(["perl", "-e", "1"], env, os_runs, os_warm)[0]
-            extra["use Plivo::PHLO"] = hyperfine(["perl", "-e", "use Plivo::PHLO"], env, os_runs, os_warm)[0]
+            pairs = [("import plivo_phlo", [VENV_PY, "-c", "pass"], [VENV_PY, "-c", "import plivo_phlo"]),
+                     ("import plivo", [VENV_PY, "-c", "pass"], [VENV_PY, "-c", "import plivo"]),
+                     ("use Plivo::PHLO", ["perl", "-e", "1"], ["perl", "-e", "use Plivo::PHLO"])]
+            for name, base, cmd in pairs:
+                extra[name] = startup_cost(base, cmd, env, os_runs)
         except Exception as e:  # noqa: BLE001
             failures["startup"] = str(e)
     except Exception as e:  # noqa: BLE001 - the servers: nothing can be measured without them
@@ -664,9 +686,7 @@ def render(results, failures, extra, ceil1, ceil4, calls, repeat, seconds, quick
         ]) + " |")
 
     # The targets of the issue: informational, never failing the run.
-    imp = None
-    if "import plivo_phlo" in extra and "python -c pass" in extra:
-        imp = extra["import plivo_phlo"] - extra["python -c pass"]
+    imp = extra["import plivo_phlo"][1] if "import plivo_phlo" in extra else None
     targets = [
         ("Python package ≥ 5× official SDK (shortcut)", pr("py", "plivo"), ">=", 5.0, "×"),
         ("Python package ≥ 1.2× http.client", pr("py", "http.client"), ">=", 1.2, "×"),
@@ -707,7 +727,10 @@ def render(results, failures, extra, ceil1, ceil4, calls, repeat, seconds, quick
         tl.append(f"| {name} | {shown} | {verdict} |")
     for name, val, unit in info:
         tl.append(f"| {name} | {'—' if val is None else f'{val:.2f}{unit}'} | info |")
-    startup = ", ".join(f"`{k}` {v:.1f} ms" for k, v in extra.items())
+    startup = ", ".join(f"`{k}` +{v[1]:.1f} ms" for k, v in extra.items())
+    if "import plivo_phlo" in extra and "use Plivo::PHLO" in extra:
+        startup = (f"bare `python -c pass` {extra['import plivo_phlo'][0]:.1f} ms, `perl -e 1` "
+                   f"{extra['use Plivo::PHLO'][0]:.1f} ms; on top of that: " + startup)
 
     head = (f"Seed cold transfer (`POST /v1/phlo/{{P}}/multi_party_call/{{N}}`): sequential calls on one reused "
             f"client ({calls:,} calls or {seconds:g} s per measurement, whichever comes first), and the same "
@@ -717,7 +740,7 @@ def render(results, failures, extra, ceil1, ceil4, calls, repeat, seconds, quick
             f"{fnum(ceil1)} calls/s on one connection, {fnum(ceil4)} on four. Our paths in bold. "
             f"Every path's request was checked on the simulator first.")
     table = "\n".join([head, "", *lines, "", *tl, "",
-                       f"Start-up (median): {startup}." if startup else "",
+                       f"Start-up (medians of paired runs): {startup}." if startup else "",
                        f"Targets: {met} met, {missed} missed (informational). Run took {elapsed:.0f} s."
                        + (" (--quick: smoke run, numbers are rough)" if quick else "")])
     return {"table": table, "met": met, "missed": missed}

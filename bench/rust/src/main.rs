@@ -22,8 +22,7 @@ const AUTH_ID: &str = "MAXXXXXXXXXXXXXXXXXX";
 const AUTH_TOKEN: &str = "token123";
 const PHLO: &str = "3f8e6c4a-2b1d-4e7f-9a5c-8d0b1e2f3a4b";
 const NODE: &str = "b1d2c3e4-5f60-4a7b-8c9d-0e1f2a3b4c5d";
-const BODY: &str =
-    r#"{"action":"cold_transfer","to":"+14152225555","role":"agent","trigger_source":"+14152223333"}"#;
+const BODY: &str = r#"{"action":"cold_transfer","to":"+14152225555","role":"agent","trigger_source":"+14152223333"}"#;
 /// base64("MAXXXXXXXXXXXXXXXXXX:token123"), section 7 of the API reference.
 const BASIC: &str = "Basic TUFYWFhYWFhYWFhYWFhYWFhYWFg6dG9rZW4xMjM=";
 const USER_AGENT: &str = "phlo-bench/0.1.0";
@@ -40,7 +39,9 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
-    let path = it.next().ok_or("usage: phlo-bench core|reqwest|ureq --url BASE [...]")?;
+    let path = it
+        .next()
+        .ok_or("usage: phlo-bench core|reqwest|ureq --url BASE [...]")?;
     let mut a = Args {
         path,
         url: String::new(),
@@ -184,7 +185,9 @@ fn make_path(a: &Args) -> Result<Box<dyn Path>, String> {
             ))
         }
         "reqwest" | "reqwest-fmt-url" | "reqwest-set-path" => {
-            use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT as UA};
+            use reqwest::header::{
+                HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT as UA,
+            };
             let mut h = HeaderMap::new();
             h.insert(AUTHORIZATION, HeaderValue::from_static(BASIC));
             h.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -351,7 +354,10 @@ fn main() -> ExitCode {
         let tallies: Vec<Tally> = hs.into_iter().map(|h| h.join().expect("thread")).collect();
         (tallies, t0.elapsed(), cpu_seconds() - c0)
     });
-    let mut lat: Vec<u64> = tallies.iter().flat_map(|t| t.lat_ns.iter().copied()).collect();
+    let mut lat: Vec<u64> = tallies
+        .iter()
+        .flat_map(|t| t.lat_ns.iter().copied())
+        .collect();
     lat.sort_unstable();
     let errors: usize = tallies.iter().map(|t| t.errors).sum::<usize>() + warm;
     let first_error = tallies.iter().find_map(|t| t.first_error.clone());
