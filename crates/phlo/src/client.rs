@@ -80,7 +80,8 @@ impl Client {
         &self.inner.config
     }
 
-    /// Sends `op` and returns the status and body, checked to be a JSON object.
+    /// Sends `op` and returns the status and body, checked to be the JSON object the operation
+    /// answers with (a wrong type is a `decode` error, as with the typed methods).
     ///
     /// This is the one path every operation takes: validation, retries and error mapping
     /// happen here.
@@ -91,9 +92,20 @@ impl Client {
     /// [`Client::execute`] with a per-call timeout or retry policy.
     pub fn execute_with(&self, op: &Operation, opts: &CallOptions) -> Result<RawResponse> {
         let reply = self.send(op, opts)?;
-        reply
-            .decode::<AnyObject>()
-            .map_err(|e| self.inner.transport.scrub(e))?;
+        // The body is checked against the operation's model, so a field of the wrong type is a
+        // `decode` error here too, as it is for the typed methods: C, Python and Perl, which
+        // take this path, see the same answer as Rust. Raw requests only need an object.
+        let checked = match op {
+            Operation::GetPhlo { .. } => reply.decode::<Phlo>().map(drop),
+            Operation::RunPhlo { .. } => reply.decode::<PhloRunStarted>().map(drop),
+            Operation::GetPhloRun { .. } => reply.decode::<PhloRun>().map(drop),
+            Operation::GetNode { .. } => reply.decode::<Node>().map(drop),
+            Operation::NodeAction { .. } | Operation::MemberAction { .. } => {
+                reply.decode::<ActionResponse>().map(drop)
+            }
+            Operation::Raw { .. } => reply.decode::<AnyObject>().map(drop),
+        };
+        checked.map_err(|e| self.inner.transport.scrub(e))?;
         Ok(RawResponse {
             status: reply.status,
             body: reply.body,

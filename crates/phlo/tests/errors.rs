@@ -360,7 +360,15 @@ fn decode_errors_for_bodies_that_are_not_the_json_expected() {
     let e = client.get_phlo(P).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Decode);
     assert!(e.message().contains("65536-byte limit"), "{e}");
-    // The generic path checks the body is an object too.
+    // The generic path (the bindings' path) checks the body against the operation's model too.
+    sim.push_fault(json!({"kind": "raw_body", "body": r#"{"api_id":5,"error":""}"#}))
+        .unwrap();
+    let params = json!({"phlo_id": P, "node_id": N, "member_id": CUSTOMER});
+    let e = client
+        .call("mpc_member_hold", params.as_object().unwrap())
+        .unwrap_err();
+    assert_eq!((e.kind(), e.status()), (ErrorKind::Decode, Some(201)));
+    // A raw request only needs an object.
     sim.push_fault(json!({"kind": "raw_body", "body": "[]"}))
         .unwrap();
     assert_eq!(
