@@ -9,44 +9,73 @@ use std::time::Duration;
 
 use plivo_phlo::{Config, RawResponse, RetryPolicy};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyInt, PyString, PyTuple};
 use serde_json::{Map, Value};
 
 use crate::errors;
-use crate::models::{self, ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, Response};
+use crate::models::{self, ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, Response, Text};
 
-/// A JSON object of string parameters, skipping `None`s.
+/// A JSON object of parameters, skipping `None`s; `Err(name)` names the first `str` argument
+/// that is not valid Unicode text (a lone surrogate).
 macro_rules! params {
     ($($key:literal => $val:expr),* $(,)?) => {{
         let mut m = Map::new();
-        $( push(&mut m, $key, $val); )*
-        m
+        let mut bad: Option<&'static str> = None;
+        $(
+            if push(&mut m, $key, $val).is_err() {
+                bad.get_or_insert($key);
+            }
+        )*
+        match bad {
+            None => Ok(m),
+            Some(field) => Err(field),
+        }
     }};
 }
 
+/// An operation's parameters, or the name of the argument that could not be turned into text.
+type Params = Result<Map<String, Value>, &'static str>;
+
 trait IntoParam {
-    fn into_param(self) -> Option<Value>;
+    fn into_param(self) -> Result<Option<Value>, ()>;
 }
-impl IntoParam for String {
-    fn into_param(self) -> Option<Value> {
-        Some(Value::String(self))
+impl IntoParam for Text {
+    fn into_param(self) -> Result<Option<Value>, ()> {
+        self.0.map(|s| Some(Value::String(s)))
     }
 }
-impl IntoParam for Option<String> {
-    fn into_param(self) -> Option<Value> {
-        self.map(Value::String)
+impl IntoParam for Option<Text> {
+    fn into_param(self) -> Result<Option<Value>, ()> {
+        self.map_or(Ok(None), Text::into_param)
     }
 }
 impl IntoParam for Value {
-    fn into_param(self) -> Option<Value> {
-        (!self.is_null()).then_some(self)
+    fn into_param(self) -> Result<Option<Value>, ()> {
+        Ok((!self.is_null()).then_some(self))
     }
 }
 
-fn push(m: &mut Map<String, Value>, key: &str, v: impl IntoParam) {
-    if let Some(v) = v.into_param() {
+fn push(m: &mut Map<String, Value>, key: &str, v: impl IntoParam) -> Result<(), ()> {
+    if let Some(v) = v.into_param()? {
         m.insert(key.to_owned(), v);
     }
+    Ok(())
+}
+
+/// An optional `str` argument of the constructor as Rust text (see [`Text`]).
+fn opt_text(py: Python<'_>, field: &str, v: Option<Text>) -> PyResult<Option<String>> {
+    v.map(|t| t.get(py, field)).transpose()
+}
+
+/// `max_retries` as a count: any `int` from 0 to 2**32 - 1; others are `InvalidArgumentError`
+/// (a non-`int` is a `TypeError`, from the argument's type).
+pub(crate) fn retries(py: Python<'_>, v: Option<Bound<'_, PyInt>>) -> PyResult<Option<u32>> {
+    v.map(|n| {
+        n.extract::<u32>().map_err(|_| {
+            errors::invalid(py, "max_retries", "must be an integer from 0 to 4294967295")
+        })
+    })
+    .transpose()
 }
 
 /// A PHLO runner client.
@@ -113,7 +142,10 @@ impl Client {
         }
         if let Some(pem) = ca_cert_pem {
             let bytes: Vec<u8> = if let Ok(s) = pem.cast::<PyString>() {
-                s.to_cow()?.as_bytes().to_vec()
+                s.to_cow()
+                    .map_err(|_| errors::invalid(py, "ca_cert_pem", models::NOT_UNICODE))?
+                    .as_bytes()
+                    .to_vec()
             } else if let Ok(bs) = pem.cast::<PyBytes>() {
                 bs.as_bytes().to_vec()
             } else {
@@ -146,23 +178,14 @@ impl Client {
     }
 
     /// Runs the named operation with the GIL released.
-    fn exec(
-        &self,
-        py: Python<'_>,
-        name: &str,
-        params: Map<String, Value>,
-    ) -> PyResult<RawResponse> {
+    fn exec(&self, py: Python<'_>, name: &str, params: Params) -> PyResult<RawResponse> {
         let client = self.client(py)?;
+        let params = params.map_err(|field| errors::invalid(py, field, models::NOT_UNICODE))?;
         py.detach(move || client.call(name, &params))
             .map_err(|e| errors::to_py(py, &e))
     }
 
-    fn action(
-        &self,
-        py: Python<'_>,
-        name: &str,
-        p: Map<String, Value>,
-    ) -> PyResult<ActionResponse> {
+    fn action(&self, py: Python<'_>, name: &str, p: Params) -> PyResult<ActionResponse> {
         ActionResponse::from_raw(py, self.exec(py, name, p)?)
     }
 
@@ -170,9 +193,9 @@ impl Client {
         &self,
         py: Python<'_>,
         name: &str,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         let p = params! {"phlo_id" => phlo_id, "node_id" => node_id, "member_id" => member_id};
         self.action(py, name, p)
@@ -186,24 +209,24 @@ impl Client {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        auth_id: Option<String>,
-        auth_token: Option<String>,
-        base_url: Option<String>,
+        auth_id: Option<Text>,
+        auth_token: Option<Text>,
+        base_url: Option<Text>,
         timeout: Option<f64>,
-        max_retries: Option<u32>,
+        max_retries: Option<Bound<'_, PyInt>>,
         connect_timeout: Option<f64>,
-        proxy: Option<String>,
+        proxy: Option<Text>,
         ca_cert_pem: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Client> {
         Client::build(
             py,
-            auth_id,
-            auth_token,
-            base_url,
+            opt_text(py, "auth_id", auth_id)?,
+            opt_text(py, "auth_token", auth_token)?,
+            opt_text(py, "base_url", base_url)?,
             timeout,
             connect_timeout,
-            max_retries,
-            proxy,
+            retries(py, max_retries)?,
+            opt_text(py, "proxy", proxy)?,
             ca_cert_pem.as_ref(),
         )
     }
@@ -267,7 +290,7 @@ impl Client {
     }
 
     /// `GET /v1/phlo/{phlo_id}`: a PHLO's metadata.
-    fn get_phlo(&self, py: Python<'_>, phlo_id: String) -> PyResult<Phlo> {
+    fn get_phlo(&self, py: Python<'_>, phlo_id: Text) -> PyResult<Phlo> {
         Phlo::from_raw(
             py,
             self.exec(py, "get_phlo", params! {"phlo_id" => phlo_id})?,
@@ -280,7 +303,7 @@ impl Client {
     fn run_phlo(
         &self,
         py: Python<'_>,
-        phlo_id: String,
+        phlo_id: Text,
         payload: Option<Bound<'_, PyAny>>,
     ) -> PyResult<PhloRunStarted> {
         let payload = models::mapping_arg("payload", payload.as_ref())?;
@@ -289,7 +312,7 @@ impl Client {
     }
 
     /// `GET /v1/phlo/{phlo_id}/runs/{run_id}` (legacy endpoint).
-    fn get_phlo_run(&self, py: Python<'_>, phlo_id: String, run_id: String) -> PyResult<PhloRun> {
+    fn get_phlo_run(&self, py: Python<'_>, phlo_id: Text, run_id: Text) -> PyResult<PhloRun> {
         let p = params! {"phlo_id" => phlo_id, "run_id" => run_id};
         PhloRun::from_raw(py, self.exec(py, "get_phlo_run", p)?)
     }
@@ -299,21 +322,16 @@ impl Client {
     fn get_node(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_type: String,
-        node_id: String,
+        phlo_id: Text,
+        node_type: Text,
+        node_id: Text,
     ) -> PyResult<Node> {
         let p = params! {"phlo_id" => phlo_id, "node_type" => node_type, "node_id" => node_id};
         Node::from_raw(py, self.exec(py, "get_node", p)?)
     }
 
     /// Reads a multi-party-call node.
-    fn get_multi_party_call(
-        &self,
-        py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-    ) -> PyResult<Node> {
+    fn get_multi_party_call(&self, py: Python<'_>, phlo_id: Text, node_id: Text) -> PyResult<Node> {
         let p = params! {"phlo_id" => phlo_id, "node_id" => node_id};
         Node::from_raw(py, self.exec(py, "get_multi_party_call", p)?)
     }
@@ -322,8 +340,8 @@ impl Client {
     fn get_conference_bridge(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
+        phlo_id: Text,
+        node_id: Text,
     ) -> PyResult<Node> {
         let p = params! {"phlo_id" => phlo_id, "node_id" => node_id};
         Node::from_raw(py, self.exec(py, "get_conference_bridge", p)?)
@@ -333,11 +351,11 @@ impl Client {
     fn mpc_call(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        trigger_source: String,
-        to: String,
-        role: String,
+        phlo_id: Text,
+        node_id: Text,
+        trigger_source: Text,
+        to: Text,
+        role: Text,
     ) -> PyResult<ActionResponse> {
         let p = params! {"phlo_id" => phlo_id, "node_id" => node_id,
         "trigger_source" => trigger_source, "to" => to, "role" => role};
@@ -349,11 +367,11 @@ impl Client {
     fn mpc_warm_transfer(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        trigger_source: String,
-        to: String,
-        role: Option<String>,
+        phlo_id: Text,
+        node_id: Text,
+        trigger_source: Text,
+        to: Text,
+        role: Option<Text>,
     ) -> PyResult<ActionResponse> {
         let p = params! {"phlo_id" => phlo_id, "node_id" => node_id,
         "trigger_source" => trigger_source, "to" => to, "role" => role};
@@ -365,11 +383,11 @@ impl Client {
     fn mpc_cold_transfer(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        trigger_source: String,
-        to: String,
-        role: Option<String>,
+        phlo_id: Text,
+        node_id: Text,
+        trigger_source: Text,
+        to: Text,
+        role: Option<Text>,
     ) -> PyResult<ActionResponse> {
         let p = params! {"phlo_id" => phlo_id, "node_id" => node_id,
         "trigger_source" => trigger_source, "to" => to, "role" => role};
@@ -380,9 +398,9 @@ impl Client {
     fn mpc_member_abort_transfer(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_abort_transfer", phlo_id, node_id, member_id)
     }
@@ -390,9 +408,9 @@ impl Client {
     fn mpc_member_resume_call(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_resume_call", phlo_id, node_id, member_id)
     }
@@ -400,9 +418,9 @@ impl Client {
     fn mpc_member_voicemail_drop(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_voicemail_drop", phlo_id, node_id, member_id)
     }
@@ -410,9 +428,9 @@ impl Client {
     fn mpc_member_hangup(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_hangup", phlo_id, node_id, member_id)
     }
@@ -420,9 +438,9 @@ impl Client {
     fn mpc_member_hold(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_hold", phlo_id, node_id, member_id)
     }
@@ -430,9 +448,9 @@ impl Client {
     fn mpc_member_unhold(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_unhold", phlo_id, node_id, member_id)
     }
@@ -440,9 +458,9 @@ impl Client {
     fn mpc_member_mute(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_mute", phlo_id, node_id, member_id)
     }
@@ -450,9 +468,9 @@ impl Client {
     fn mpc_member_unmute(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_unmute", phlo_id, node_id, member_id)
     }
@@ -460,9 +478,9 @@ impl Client {
     fn bridge_member_mute(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "bridge_member_mute", phlo_id, node_id, member_id)
     }
@@ -470,9 +488,9 @@ impl Client {
     fn bridge_member_unmute(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "bridge_member_unmute", phlo_id, node_id, member_id)
     }
@@ -480,9 +498,9 @@ impl Client {
     fn bridge_member_hangup(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        member_id: String,
+        phlo_id: Text,
+        node_id: Text,
+        member_id: Text,
     ) -> PyResult<ActionResponse> {
         self.member(py, "bridge_member_hangup", phlo_id, node_id, member_id)
     }
@@ -493,12 +511,12 @@ impl Client {
     fn node_action(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_id: String,
-        action: String,
-        trigger_source: String,
-        to: String,
-        role: Option<String>,
+        phlo_id: Text,
+        node_id: Text,
+        action: Text,
+        trigger_source: Text,
+        to: Text,
+        role: Option<Text>,
     ) -> PyResult<ActionResponse> {
         let p = params! {"phlo_id" => phlo_id, "node_id" => node_id, "action" => action,
         "trigger_source" => trigger_source, "to" => to, "role" => role};
@@ -509,11 +527,11 @@ impl Client {
     fn member_action(
         &self,
         py: Python<'_>,
-        phlo_id: String,
-        node_type: String,
-        node_id: String,
-        member_id: String,
-        action: String,
+        phlo_id: Text,
+        node_type: Text,
+        node_id: Text,
+        member_id: Text,
+        action: Text,
     ) -> PyResult<ActionResponse> {
         let p = params! {"phlo_id" => phlo_id, "node_type" => node_type, "node_id" => node_id,
         "member_id" => member_id, "action" => action};
@@ -526,8 +544,8 @@ impl Client {
     fn raw(
         &self,
         py: Python<'_>,
-        method: String,
-        path: String,
+        method: Text,
+        path: Text,
         body: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Response> {
         let body = models::mapping_arg("body", body.as_ref())?;
@@ -541,16 +559,20 @@ impl Client {
     fn call(
         &self,
         py: Python<'_>,
-        name: String,
+        name: Text,
         params: Option<Bound<'_, PyDict>>,
     ) -> PyResult<Response> {
-        let map = match params {
-            Some(d) => match models::from_py("params", d.as_any())? {
-                Value::Object(m) => m,
-                _ => Map::new(),
-            },
-            None => Map::new(),
-        };
-        Response::from_raw(py, self.exec(py, &name, map)?)
+        let name = name.get(py, "operation")?;
+        // Each parameter is converted on its own, so that an error names it.
+        let mut map = Map::new();
+        for (k, v) in params.iter().flat_map(|d| d.iter()) {
+            let key = k
+                .cast::<PyString>()?
+                .to_cow()
+                .map_err(|_| errors::invalid(py, "params", models::NOT_UNICODE))?
+                .into_owned();
+            map.insert(key.clone(), models::from_py(&key, &v)?);
+        }
+        Response::from_raw(py, self.exec(py, &name, Ok(map))?)
     }
 }

@@ -46,12 +46,66 @@ pub(crate) fn dict<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<B
     Ok(d)
 }
 
+/// How deeply containers may nest in a value turned into JSON (the run payload, a raw body, the
+/// generic call's parameters, a simulator fixture). Deeper (or cyclic) data is refused rather than
+/// walked: the conversion recurses, and so do serialising and dropping the JSON value.
+pub(crate) const MAX_DEPTH: usize = 100;
+
+/// Why a Python `str` cannot be sent: it holds a lone surrogate (`"\ud800"`), which is not
+/// Unicode text and has no UTF-8 (or JSON) encoding.
+pub(crate) const NOT_UNICODE: &str = "is not valid Unicode text (it holds a lone surrogate)";
+
+/// A `str` argument of a client method. A `str` holding a lone surrogate is kept as `Err` so that
+/// the method raises `InvalidArgumentError` naming the argument (instead of Python's
+/// `UnicodeEncodeError`); anything but a `str` is a `TypeError`, as for any `str` argument.
+pub(crate) struct Text(pub(crate) Result<String, ()>);
+
+impl FromPyObject<'_, '_> for Text {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
+        let s = obj.cast::<PyString>()?;
+        Ok(Text(s.to_cow().map(|c| c.into_owned()).map_err(|_| ())))
+    }
+}
+
+impl Text {
+    /// The text, or `InvalidArgumentError` naming `field`.
+    pub(crate) fn get(self, py: Python<'_>, field: &str) -> PyResult<String> {
+        self.0
+            .map_err(|()| crate::errors::invalid(py, field, NOT_UNICODE))
+    }
+}
+
+/// A `str` as Rust text, or `InvalidArgumentError` naming `field` if it holds a lone surrogate.
+fn text(field: &str, s: &Bound<'_, PyString>) -> PyResult<String> {
+    match s.to_cow() {
+        Ok(t) => Ok(t.into_owned()),
+        Err(_) => Err(crate::errors::invalid(s.py(), field, NOT_UNICODE)),
+    }
+}
+
 /// A Python value as JSON: `None`, `bool`, `int` (64-bit), finite `float`, `str`, lists and
-/// tuples, and dicts with `str` keys, nested. Anything else is an `InvalidArgumentError` naming
-/// `field`.
+/// tuples, and dicts with `str` keys, nested at most [`MAX_DEPTH`] deep. Anything else
+/// (including a `str` with a lone surrogate) is an `InvalidArgumentError` naming `field`.
 pub(crate) fn from_py(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    from_py_at(field, obj, 0)
+}
+
+fn from_py_at(field: &str, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     let py = obj.py();
     let bad = |why: String| Err(crate::errors::invalid(py, field, &why));
+    let nested = |depth: usize| {
+        if depth >= MAX_DEPTH {
+            Err(crate::errors::invalid(
+                py,
+                field,
+                &format!("nested deeper than {MAX_DEPTH} levels (or holds itself)"),
+            ))
+        } else {
+            Ok(depth + 1)
+        }
+    };
     if obj.is_none() {
         Ok(Value::Null)
     } else if let Ok(b) = obj.cast::<PyBool>() {
@@ -70,8 +124,9 @@ pub(crate) fn from_py(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
             None => bad("NaN and infinity are not JSON".into()),
         }
     } else if let Ok(s) = obj.cast::<PyString>() {
-        Ok(Value::String(s.to_cow()?.into_owned()))
+        Ok(Value::String(text(field, s)?))
     } else if let Ok(d) = obj.cast::<PyDict>() {
+        let depth = nested(depth)?;
         let mut map = Map::new();
         for (k, v) in d.iter() {
             let Ok(key) = k.cast::<PyString>() else {
@@ -80,13 +135,14 @@ pub(crate) fn from_py(field: &str, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
                     k.get_type().name()?
                 ));
             };
-            map.insert(key.to_cow()?.into_owned(), from_py(field, &v)?);
+            map.insert(text(field, key)?, from_py_at(field, &v, depth)?);
         }
         Ok(Value::Object(map))
     } else if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let depth = nested(depth)?;
         let mut items = Vec::new();
         for item in obj.try_iter()? {
-            items.push(from_py(field, &item?)?);
+            items.push(from_py_at(field, &item?, depth)?);
         }
         Ok(Value::Array(items))
     } else {

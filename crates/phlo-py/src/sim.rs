@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyInt, PyTuple};
 use serde_json::Value;
 
 use crate::client::Client;
@@ -195,8 +195,9 @@ impl Simulator {
         py: Python<'_>,
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
-        max_retries: Option<u32>,
+        max_retries: Option<Bound<'_, PyInt>>,
     ) -> PyResult<Client> {
+        let max_retries = crate::client::retries(py, max_retries)?;
         Client::build(
             py,
             Some(self.auth_id.clone()),
