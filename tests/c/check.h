@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "json.h"
 #include "phlo.h"
 
 #define AUTH_ID "MAXXXXXXXXXXXXXXXXXX"
@@ -58,10 +59,22 @@ int sim_request_total(void);
 /* The last logged request's JSON object, as a malloc'd copy (or NULL when the log is empty). */
 char *sim_last_request(void);
 
+/* GET `path` of the control API, parsed (NULL when the answer is not JSON). */
+jv *sim_get_json(const char *path);
+/* The member `member` of node `node_id` in the simulator's state: its "state" (malloc'd), or
+ * NULL when the member is not there. */
+char *sim_member_state(const char *node_id, const char *member);
+/* A loopback port with nothing listening: bound, read back and closed again. */
+int closed_port(void);
+/* Reads a whole file (malloc'd, NUL-terminated); NULL when it cannot be read. */
+char *read_file(const char *path);
+
 /* ---- libphlo ---- */
 /* A client for the simulator with the default credentials and `extra_options` (JSON members
  * without braces, e.g. "\"max_retries\":0", or NULL); aborts the test run when it fails. */
 phlo_client *sim_client(const char *extra_options);
+/* This thread's last error, parsed; NULL when there is none (or it is not JSON). */
+jv *last_error(void);
 /* Prints this thread's last error (for diagnosis). */
 void print_last_error(void);
 

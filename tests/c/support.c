@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,4 +206,55 @@ phlo_client *sim_client(const char *extra_options) {
     exit(2);
   }
   return c;
+}
+
+jv *sim_get_json(const char *path) {
+  int status;
+  char *body = sim_http("GET", path, NULL, &status);
+  jv *v = jv_parse(body, NULL, 0);
+  free(body);
+  return v;
+}
+
+char *sim_member_state(const char *node_id, const char *member) {
+  char path[256];
+  snprintf(path, sizeof path, "/_sim/nodes/%s", node_id);
+  jv *node = sim_get_json(path);
+  const char *state = jv_str(jv_get(jv_get(jv_get(node, "members"), member), "state"));
+  char *out = state ? strdup(state) : NULL;
+  jv_free(node);
+  return out;
+}
+
+int closed_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  int port = 1;
+  if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+      getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+    port = ntohs(a.sin_port);
+  if (fd >= 0) close(fd);
+  return port;
+}
+
+char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  sbuf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sb_addn(&b, chunk, n);
+  fclose(f);
+  return sb_take(&b);
+}
+
+jv *last_error(void) {
+  char *e = phlo_last_error_json();
+  jv *v = e ? jv_parse(e, NULL, 0) : NULL;
+  phlo_string_free(e);
+  return v;
 }

@@ -9,22 +9,6 @@
 
 #include "check.h"
 
-/* A loopback port with nothing listening: bound, read back and closed again. */
-static int closed_port(void) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in a;
-  memset(&a, 0, sizeof a);
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int port = 1;
-  if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-      getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-    port = ntohs(a.sin_port);
-  if (fd >= 0) close(fd);
-  return port;
-}
-
 static phlo_status get_phlo(phlo_client *c, const char *phlo_id, char **out) {
   return phlo_client_get_phlo(c, phlo_id, out);
 }

@@ -64,7 +64,11 @@ echo "workspace version $ws_version, header version $h_version"
 step "PHLO_VERSION_MAJOR/MINOR/PATCH equal the workspace version in Cargo.toml" $?
 
 # The simulator, for everything below.
-"$lib/phlo-sim" > "$work/sim.out" 2> "$work/sim.err" &
+# Two accounts: the default one, and the canary of tests/c/secrets.c (whose token must show up
+# nowhere but in the Authorization header).
+CANARY_ID=MACANARY7F3A9B000000 CANARY_TOKEN=TOKEN-c-canary-7f3a9b
+"$lib/phlo-sim" --auth-id MAXXXXXXXXXXXXXXXXXX --auth-token token123 \
+  --auth-id "$CANARY_ID" --auth-token "$CANARY_TOKEN" > "$work/sim.out" 2> "$work/sim.err" &
 sim_pid=$!
 for _ in $(seq 100); do [ -s "$work/sim.out" ] && break; sleep 0.1; done
 base_url=$(head -n 1 "$work/sim.out")
@@ -113,13 +117,41 @@ rc=$?
 [ $rc -ne 0 ] && grep -q '"kind":"bad_request"' "$work/out.txt"
 step "examples/c/cold_transfer.c exits non-zero with the last error when the transfer fails" $?
 
-# 6. the C tests, under valgrind, then with sanitizers
+# 6. the C tests, under valgrind, then with sanitizers. Five programs share support.c and json.c:
+#    phlo_tests    every operation, every error kind, misuse, eight threads (main.c, test_*.c)
+#    fault_matrix  tests/fault_matrix.json, every case through phlo_client_call
+#    bad_input     every export with NULL, invalid UTF-8, empty, huge, malformed and mistyped input
+#    load          8 threads x 500 calls with faults (nothing lost), 100k calls with flat RSS
+#    secrets       a canary token in no last error and only in the Authorization header
 build=tests/c/build
 mkdir -p "$build"
-cc "${CFLAGS[@]}" -Iinclude tests/c/*.c -L"$lib" -lphlo -pthread -o "$build/phlo_tests"
-step "tests/c builds with -Wall -Wextra -Werror" $?
+common=(tests/c/support.c tests/c/json.c)
+declare -A sources=(
+  [phlo_tests]="tests/c/main.c $(echo tests/c/test_*.c)"
+  [fault_matrix]=tests/c/fault_matrix.c
+  [bad_input]=tests/c/bad_input.c
+  [load]=tests/c/load.c
+  [secrets]=tests/c/secrets.c
+)
+programs=(phlo_tests fault_matrix)
+built=1
+for p in "${programs[@]}"; do
+  # shellcheck disable=SC2086
+  cc "${CFLAGS[@]}" -Iinclude ${sources[$p]} "${common[@]}" -L"$lib" -lphlo -pthread -o "$build/$p" || built=0
+done
+[ $built -eq 1 ]
+step "tests/c builds with -Wall -Wextra -Werror (${programs[*]})" $?
+asan=1
+for p in "${programs[@]}"; do
+  # shellcheck disable=SC2086
+  cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude ${sources[$p]} \
+    "${common[@]}" -L"$lib" -lphlo -pthread -o "$build/${p}_asan" 2> "$work/asan.err" || asan=0
+done
+[ $asan -eq 1 ] || echo "    (no sanitizer runtime: $(head -n 1 "$work/asan.err"); sanitizer runs skipped)"
+
 run_tests() { # run_tests NAME COMMAND...
   local name=$1; shift
+  local t0=$SECONDS
   sim_reset
   "$@" > "$work/tests.out" 2> "$work/tests.err"
   local rc=$?
@@ -132,18 +164,20 @@ run_tests() { # run_tests NAME COMMAND...
   else
     echo "    no summary line"; rc=1
   fi
-  step "$name (exit status $rc)" $rc
+  step "$name (exit status $rc, $((SECONDS - t0)) s)" $rc
 }
-if [ -x "$build/phlo_tests" ]; then
-  run_tests "C tests under valgrind" env LD_LIBRARY_PATH="$lib" "${VALGRIND[@]}" "$build/phlo_tests"
-  if cc "${CFLAGS[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -Iinclude tests/c/*.c \
-      -L"$lib" -lphlo -pthread -o "$build/phlo_tests_asan" 2> "$work/asan.err"; then
-    # Leaks are valgrind's part (the Rust runtime keeps a few reachable blocks LSan dislikes).
-    run_tests "C tests with AddressSanitizer and UBSan" env LD_LIBRARY_PATH="$lib" \
-      ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 "$build/phlo_tests_asan"
-  else
-    echo "    (no sanitizer runtime: $(head -n 1 "$work/asan.err"); skipped)"
+# Leaks are valgrind's part (the Rust runtime keeps a few reachable blocks LSan dislikes).
+ASAN_ENV=(ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
+run_both() { # run_both PROGRAM [ARGS...]: under valgrind, then with ASan and UBSan
+  local p=$1; shift
+  local name="$p${*:+ $*}"
+  [ -x "$build/$p" ] || return
+  run_tests "$name under valgrind" env LD_LIBRARY_PATH="$lib" "${VALGRIND[@]}" "$build/$p" "$@"
+  if [ $asan -eq 1 ]; then
+    run_tests "$name with AddressSanitizer and UBSan" env LD_LIBRARY_PATH="$lib" "${ASAN_ENV[@]}" \
+      "$build/${p}_asan" "$@"
   fi
-fi
-
+}
+run_both phlo_tests
+run_both fault_matrix
 finish
