@@ -497,6 +497,7 @@ def main():
         all_paths = [p for p in all_paths if p.key in keep]
 
     t_start = time.time()
+    load_start = os.getloadavg()[0]
     ngx = sim = None
     results = {}
     failures = {}
@@ -613,7 +614,7 @@ def main():
         stop(ngx)
 
     report = render(results, failures, extra, ceil1, ceil4, calls, repeat, seconds,
-                    quick, time.time() - t_start)
+                    quick, time.time() - t_start, (load_start, os.getloadavg()[0]))
     print()
     print(report["table"])
     if a.write:
@@ -623,7 +624,7 @@ def main():
     return 1 if failures else 0
 
 
-def render(results, failures, extra, ceil1, ceil4, calls, repeat, seconds, quick, elapsed):
+def render(results, failures, extra, ceil1, ceil4, calls, repeat, seconds, quick, elapsed, load):
     def g(key, *ks):
         r = results.get(key)
         if not r or key in failures:
@@ -741,7 +742,9 @@ def render(results, failures, extra, ceil1, ceil4, calls, repeat, seconds, quick
             f"Every path's request was checked on the simulator first.")
     table = "\n".join([head, "", *lines, "", *tl, "",
                        f"Start-up (medians of paired runs): {startup}." if startup else "",
-                       f"Targets: {met} met, {missed} missed (informational). Run took {elapsed:.0f} s."
+                       f"Targets: {met} met, {missed} missed (informational). Run took {elapsed:.0f} s; "
+                       f"1-minute load average {load[0]:.2f} at the start, {load[1]:.2f} at the end "
+                       f"(on {os.cpu_count()} cores: other work on the machine skews every figure)."
                        + (" (--quick: smoke run, numbers are rough)" if quick else "")])
     return {"table": table, "met": met, "missed": missed}
 
