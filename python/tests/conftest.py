@@ -1,8 +1,9 @@
-"""Shared fixtures: one in-process simulator for the session, reset before every test."""
+"""Shared fixtures: one in-process simulator for the session, reset before every test; and the
+figures the reliability tests report (printed at the end of the run, for the README)."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Dict, Iterator
 
 import pytest
 
@@ -45,3 +46,14 @@ def members(sim: plivo_phlo.Simulator, node_id: str) -> dict[str, str]:
     node = sim.node(node_id)
     assert node is not None
     return {a: m["state"] for a, m in node["members"].items()}
+
+
+#: Figures the reliability tests record (name -> text), printed after the run's summary.
+FIGURES: Dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if FIGURES:
+        terminalreporter.section("reliability figures")
+        for name, text in FIGURES.items():
+            terminalreporter.write_line(f"{name}: {text}")
