@@ -569,21 +569,7 @@ def main():
                     failures[p.key] = str(e)
                     print(f"  {p.key:13} FAILED {e}", flush=True)
 
-        # 3. Optional: instructions per call (callgrind), the repeatable figure.
-        if a.instructions:
-            print("instructions per call (callgrind)", flush=True)
-            for p in live:
-                if p.key in failures or not p.loop or p.key == "tiny":
-                    continue
-                try:
-                    n1, n2 = (100, 300) if quick else (300, 1300)
-                    results[p.key]["instr"] = instructions_per_call(p, url, env, n1, n2)
-                    print(f"  {p.key:13} {results[p.key]['instr']:,.0f} instructions/call", flush=True)
-                except Exception as e:  # noqa: BLE001
-                    failures[p.key] = str(e)
-                    print(f"  {p.key:13} FAILED {e}", flush=True)
-
-        # 4. One-shot processes, with hyperfine.
+        # 3. One-shot processes, with hyperfine.
         print("one-shot processes (hyperfine)", flush=True)
         for p in live:
             if p.key in failures or not p.oneshot:
@@ -606,6 +592,20 @@ def main():
                 extra[name] = startup_cost(base, cmd, env, os_runs)
         except Exception as e:  # noqa: BLE001
             failures["startup"] = str(e)
+
+        # 4. Optional, last (it is slow): instructions per call (callgrind), the repeatable figure.
+        if a.instructions:
+            print("instructions per call (callgrind)", flush=True)
+            for p in live:
+                if p.key in failures or not p.loop or p.key == "tiny":
+                    continue
+                try:
+                    n1, n2 = (100, 300) if quick else (300, 1300)
+                    results[p.key]["instr"] = instructions_per_call(p, url, env, n1, n2)
+                    print(f"  {p.key:13} {results[p.key]['instr']:,.0f} instructions/call", flush=True)
+                except Exception as e:  # noqa: BLE001
+                    failures[p.key] = str(e)
+                    print(f"  {p.key:13} FAILED {e}", flush=True)
     except Exception as e:  # noqa: BLE001 - the servers: nothing can be measured without them
         failures["server"] = str(e)
         print(f"FAILED to start the servers: {e}", flush=True)
