@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import pprint
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Mapping, NoReturn, Optional, Tuple, Union
 
 from ._native import Client, Response
 from .exceptions import (
@@ -131,6 +131,25 @@ def _required(field: str, value: Any) -> None:
         raise InvalidArgumentError(
             f"invalid_argument: {reason}", kind="invalid_argument", message=reason, field=field
         )
+
+
+def _invalid(field: str, reason: str) -> NoReturn:
+    raise InvalidArgumentError(
+        f"invalid_argument: {field}: {reason}",
+        kind="invalid_argument",
+        message=f"{field}: {reason}",
+        field=field,
+    )
+
+
+def _seconds(value: Any) -> float:
+    """A ``timeout`` value as seconds, as ``float()`` reads it (``5``, ``2.5``, ``"5"``); a
+    string that is not a number (or an int too large for a float) is ``InvalidArgumentError``,
+    another type a ``TypeError``."""
+    try:
+        return float(value)
+    except (ValueError, OverflowError):
+        _invalid("timeout", "must be a number of seconds")
 
 
 def _strip_underscore(key: str) -> str:
@@ -388,6 +407,10 @@ def _proxy_url(proxies: ProxySpec) -> Optional[str]:
     """The one proxy URL of a ``requests``-style ``proxies`` dict (``https`` first)."""
     if proxies is None or isinstance(proxies, str):
         return proxies
+    if not isinstance(proxies, Mapping):
+        raise TypeError(
+            f"proxies must be a dict, a URL or None, not {type(proxies).__name__}"
+        )
     for key in ("https", "all", "http"):
         url = proxies.get(key)
         if url:
@@ -425,12 +448,14 @@ class RestClient:
         max_retries: Optional[int] = None,
     ) -> None:
         if isinstance(timeout, tuple):
-            connect_timeout: Optional[float] = float(timeout[0])
-            total: Optional[float] = float(timeout[0]) + float(timeout[1])
+            if len(timeout) != 2:
+                _invalid("timeout", "a tuple must be (connect, read) seconds")
+            connect_timeout: Optional[float] = _seconds(timeout[0])
+            total: Optional[float] = _seconds(timeout[0]) + _seconds(timeout[1])
         elif timeout is None:
             connect_timeout = total = None
         else:
-            connect_timeout = total = float(timeout)
+            connect_timeout = total = _seconds(timeout)
         try:
             self.client = Client(
                 auth_id,
