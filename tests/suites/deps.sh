@@ -11,6 +11,7 @@ command -v c++ >/dev/null || apt_pkgs+=(g++)
 perl -MFFI::Platypus=2 -e1 2>/dev/null || apt_pkgs+=(libffi-platypus-perl)
 perl -MFFI::CheckLib -e1 2>/dev/null || apt_pkgs+=(libffi-checklib-perl)
 perl -MJSON::PP -e1 2>/dev/null || apt_pkgs+=(libjson-pp-perl)
+perl -MCpanel::JSON::XS -e1 2>/dev/null || apt_pkgs+=(libcpanel-json-xs-perl)
 command -v prove >/dev/null || apt_pkgs+=(perl)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   echo "installing with apt-get: ${apt_pkgs[*]}"

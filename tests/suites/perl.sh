@@ -2,7 +2,8 @@
 # Perl: the Plivo::PHLO module on libphlo, end to end.
 #   1. builds libphlo and the simulator (debug);
 #   2. runs `prove -l -r t` in perl/ against that build (every test starts its own simulator;
-#      a missing simulator is a failure here, not a skip); prove prints its summary;
+#      a missing simulator is a failure here, not a skip); prove prints its summary; then the
+#      tests that look at decoded answers once more with JSON::PP forced (PLIVO_PHLO_JSON);
 #   3. checks perl/Makefile.PL configures and builds the distribution;
 #   4. runs examples/perl/cold_transfer.pl against a simulator it starts: status 201 and the
 #      body on stdout; with a wrong token, exit status 1, the error on stderr, no token in it.
@@ -41,8 +42,8 @@ export PHLO_SIM="$root/target/debug/phlo-sim"
 export PHLO_TEST_REQUIRE_SIM=1
 [ -f "$PLIVO_PHLO_LIB" ] && [ -x "$PHLO_SIM" ]
 step "libphlo.so and phlo-sim built" $?
-perl -MFFI::Platypus=2 -MJSON::PP -e1
-step "FFI::Platypus 2 and JSON::PP are installed (tests/suites/deps.sh)" $?
+perl -MFFI::Platypus=2 -MJSON::PP -MCpanel::JSON::XS -e1
+step "FFI::Platypus 2, JSON::PP and Cpanel::JSON::XS are installed (tests/suites/deps.sh)" $?
 [ "$failed" -eq 0 ] || finish
 
 # 2. the tests
@@ -52,6 +53,13 @@ step "prove -l -r perl/t" "$prove_status"
 tests=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$work/prove.log" | tail -n 1)
 tests=${tests:-0}
 [ "$prove_status" -eq 0 ] || tests=0
+
+# 2b. the module decodes answers with Cpanel::JSON::XS when installed: the tests that look at
+# decoded answers again with JSON::PP forced
+pp_tests=(t/01-operations.t t/02-objects.t t/03-errors.t t/11-json-backends.t)
+(cd perl && PLIVO_PHLO_JSON=JSON::PP prove -l "${pp_tests[@]}") 2>&1 | tee "$work/prove-pp.log"
+pp_status=${PIPESTATUS[0]}
+step "prove -l ${pp_tests[*]} with PLIVO_PHLO_JSON=JSON::PP" "$pp_status"
 
 # 3. Makefile.PL (in a copy, so the checkout gets no Makefile or blib)
 cp -r perl "$work/dist"

@@ -241,8 +241,11 @@ Rust core behind a C ABI, loaded with L<FFI::Platypus>: validation, URL building
 timeouts and error mapping all happen in the core, identically for the C, Python and Perl users.
 
 Every method sends one request and returns the service's JSON response decoded into a hash
-reference (strings stay strings, unknown fields are kept). The HTTP status of the last call is
-L</last_status>. Every failure dies with a L<Plivo::PHLO::Error>.
+reference (strings stay strings, unknown fields are kept, booleans are C<JSON::PP::Boolean>). The
+answer is decoded with L<Cpanel::JSON::XS> when it is installed and with L<JSON::PP> otherwise
+(or when C<PLIVO_PHLO_JSON=JSON::PP>); the data is the same either way (see
+L<Plivo::PHLO::FFI/json_backend>). The HTTP status of the last call is L</last_status>. Every
+failure dies with a L<Plivo::PHLO::Error>.
 
 =head2 Arguments
 
