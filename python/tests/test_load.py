@@ -19,16 +19,15 @@
 2. A long loop on one client: 100,000 real calls (member hold, unhold, get_phlo and a 404,
    in turn) each followed by an invalid-argument call (100,000 more, nothing sent), with the
    process's RSS flat after warm-up: less than 5 MiB growth between call 10,000 and call 100,000.
-   The simulator runs in a child process here, so that the RSS measured is the client's alone
-   (in-process, its 10,000-entry request log and state would be measured too); it counts exactly
+   The loop runs in a fresh interpreter (the simulator stays in this one), so that the RSS
+   measured is the client's alone: neither the simulator's request log nor memory freed by
+   earlier tests (which a slow leak could reuse unseen) is in it. The simulator counts exactly
    100,000 requests.
 """
 
 from __future__ import annotations
 
-import gc
 import json
-import os
 import random
 import subprocess
 import sys
@@ -290,75 +289,64 @@ def test_eight_threads_one_client_faults_interleaved(load_sim: plivo_phlo.Simula
     print(FIGURES["threads"])
 
 
-def rss_mib() -> float:
+#: The long loop, run in a fresh interpreter so that its RSS is the client's alone: memory freed
+#: by earlier tests in this process would otherwise hide a slow leak. Prints one JSON line.
+LOOP = r"""
+import gc, json, sys, time
+import plivo_phlo
+from plivo_phlo import exceptions as E
+
+base_url, P, N, member, nobody, real = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+
+def rss_mib():
+    import os
     with open("/proc/self/statm") as f:
-        resident_pages = int(f.read().split()[1])
-    return resident_pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
 
-
-@pytest.fixture
-def sim_process() -> Iterator[str]:
-    """A simulator in a child process (so that this process's RSS is the client's alone); yields
-    its base URL. It stops when its stdin closes."""
-    script = (
-        "import sys, plivo_phlo\n"
-        "with plivo_phlo.Simulator() as s:\n"
-        "    print(s.base_url, flush=True)\n"
-        "    sys.stdin.read()\n"
+marks, errors = {}, {"not_found": 0, "invalid_argument": 0}
+auth = (plivo_phlo.Simulator.DEFAULT_AUTH_ID, plivo_phlo.Simulator.DEFAULT_AUTH_TOKEN)
+t0 = time.monotonic()
+with plivo_phlo.Client(*auth, base_url) as client:
+    ok_calls = (
+        lambda: client.mpc_member_hold(P, N, member),
+        lambda: client.mpc_member_unhold(P, N, member),
+        lambda: client.get_phlo(P),
     )
-    proc = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout is not None and proc.stdin is not None
-        base_url = proc.stdout.readline().strip()
-        assert base_url.startswith("http://127.0.0.1:"), base_url
-        yield base_url
-    finally:
-        if proc.stdin:
-            proc.stdin.close()
+    for i in range(1, real + 1):
+        k = i % 4
+        if k == 3:
+            try:
+                client.mpc_member_hold(P, N, nobody)
+            except E.NotFoundError:
+                errors["not_found"] += 1
+        else:
+            ok_calls[k]()
         try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            client.get_phlo("../x")
+        except E.InvalidArgumentError:
+            errors["invalid_argument"] += 1
+        if i % 10_000 == 0:
+            gc.collect()
+            marks[i] = rss_mib()
+print(json.dumps({"marks": marks, "errors": errors, "elapsed": time.monotonic() - t0}))
+"""
 
 
 @pytest.mark.load
-def test_100k_calls_memory_stays_flat(sim_process: str) -> None:
+def test_100k_calls_memory_stays_flat(sim: plivo_phlo.Simulator) -> None:
     real = 100_000
-    marks: Dict[int, float] = {}
-    errors = Counter[str]()
-    t0 = time.monotonic()
-    auth = (plivo_phlo.Simulator.DEFAULT_AUTH_ID, plivo_phlo.Simulator.DEFAULT_AUTH_TOKEN)
-    with plivo_phlo.Client(*auth, sim_process) as client:
-        hold = lambda: client.mpc_member_hold(P, N, CUSTOMER)  # noqa: E731
-        unhold = lambda: client.mpc_member_unhold(P, N, CUSTOMER)  # noqa: E731
-        read = lambda: client.get_phlo(P)  # noqa: E731
-        ok_calls = (hold, unhold, read)
-        for i in range(1, real + 1):
-            k = i % 4
-            if k == 3:
-                try:
-                    client.mpc_member_hold(P, N, NOBODY)
-                except E.NotFoundError:
-                    errors["not_found"] += 1
-            else:
-                ok_calls[k]()
-            try:
-                client.get_phlo("../x")
-            except E.InvalidArgumentError:
-                errors["invalid_argument"] += 1
-            if i % 10_000 == 0:
-                gc.collect()
-                marks[i] = rss_mib()
-    elapsed = time.monotonic() - t0
-    assert errors == {"not_found": real // 4, "invalid_argument": real}
-    with urllib.request.urlopen(f"{sim_process}/_sim/requests", timeout=30) as r:
-        log = json.load(r)
+    args = [sim.base_url, P, N, CUSTOMER, NOBODY, str(real)]
+    proc = subprocess.run([sys.executable, "-c", LOOP, *args], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    marks = {int(k): v for k, v in out["marks"].items()}
+    assert out["errors"] == {"not_found": real // 4, "invalid_argument": real}
+    log = sim_log(sim)
     assert (log["total"], log["resets_before"]) == (real, 0), "each real call sent exactly once"
     growth = marks[real] - marks[10_000]
     FIGURES["100k loop"] = (
-        f"{real} real calls + {real} invalid-argument calls on one client in {elapsed:.1f} s "
-        f"(simulator in a child process; it counted {log['total']} requests); RSS "
+        f"{real} real calls + {real} invalid-argument calls on one client in {out['elapsed']:.1f} s "
+        f"(a fresh interpreter; the simulator counted {log['total']} requests); RSS "
         f"{marks[10_000]:.2f} MiB at 10k, {marks[real]:.2f} MiB at 100k (growth {growth:+.2f} MiB); "
         "every 10k: " + " ".join(f"{v:.2f}" for v in marks.values())
     )

@@ -18,7 +18,7 @@ import logging
 import pickle
 import socket
 import traceback
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
@@ -124,8 +124,9 @@ def test_the_token_is_never_shown(csim: plivo_phlo.Simulator, caplog: pytest.Log
                  lambda: plivo_phlo.Client(AUTH_ID, TOKEN, url, proxy=f"::{TOKEN}"))
     expect_error("token as a bad CA", E.InvalidArgumentError,
                  lambda: plivo_phlo.Client(AUTH_ID, TOKEN, url, ca_cert_pem=TOKEN))
-    expect_error("closed client", E.InvalidArgumentError,
-                 lambda: (lambda c: (c.close(), c.get_phlo(P)))(plivo_phlo.Client(AUTH_ID, TOKEN, url)))
+    closed = plivo_phlo.Client(AUTH_ID, TOKEN, url)
+    closed.close()
+    expect_error("closed client", E.InvalidArgumentError, lambda: closed.get_phlo(P))
     # authentication: missing credentials (the token in the environment, the id not), 401, 403.
     monkeypatch.setenv("PLIVO_AUTH_TOKEN", TOKEN)
     expect_error("missing auth id", E.AuthenticationError, lambda: plivo_phlo.Client(None, None, url))

@@ -5,10 +5,13 @@
 #      release profile), plus pytest and mypy;
 #   3. runs python/tests with pytest against the installed package (not the source tree): every
 #      operation against the in-process simulator, every exception class, the drop-in RestClient's
-#      requests, threads and the GIL, logging and secrets, and the stubs (mypy.stubtest);
+#      requests, threads and the GIL, logging and secrets, and the stubs (mypy.stubtest); and
+#      issue 7's reliability tests: the shared fault matrix (tests/fault_matrix.json), bad input
+#      and misuse, 8 threads x 500 calls with faults, a 100,000-call loop with RSS flat, the
+#      token canary (about a minute in all);
 #   4. runs examples/python/cold_transfer.py (in-process simulator).
-# Prints pytest's summary line and ends with "python: N passed, M failed"; exits non-zero on any
-# failure.
+# Prints pytest's summary line, the reliability figures, and ends with "python: N passed,
+# M failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -45,6 +48,9 @@ count() { echo "$summary" | grep -oE "[0-9]+ ($1)" | awk '{n += $1} END {print n
 passed=$(count passed)
 failed=$(count 'failed|errors?')
 [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+
+echo "--- reliability figures"
+grep -E '^(fault matrix|bad inputs|threads|100k loop|secrets): ' "$root/target/py-tests.log" || true
 
 echo "--- examples/python/cold_transfer.py"
 if "$py" "$root/examples/python/cold_transfer.py" --simulator; then
