@@ -584,6 +584,35 @@ def test_restclient(checker: Checker, quiet_sim: plivo_phlo.Simulator) -> None:
     checker.raises("closed rest.phlo.get", E.InvalidArgumentError, lambda: rest.phlo.get(P), "client")
 
 
+def test_a_payload_changed_while_it_is_read(checker: Checker, qclient: plivo_phlo.Client) -> None:
+    """Converting a payload may run the user's Python code (a list subclass's ``__iter__``); if
+    that code changes a dict being converted, the conversion goes on from a snapshot of its items
+    (it used to be a Rust panic: ``PanicException``, "dictionary changed size during iteration").
+    The value still holds an object() then: InvalidArgumentError, nothing sent."""
+
+    def payload(mutate: Callable[[Dict[str, Any]], None]) -> Dict[str, Any]:
+        d: Dict[str, Any] = {}
+
+        class Sneaky(list):  # type: ignore[type-arg]
+            def __iter__(self) -> Any:
+                mutate(d)
+                return super().__iter__()
+
+        d.update({"a": Sneaky([1]), "b": 2, "c": object()})
+        return d
+
+    grow: Callable[[Dict[str, Any]], None] = lambda d: d.update({f"n{i}": i for i in range(50)})  # noqa: E731
+    mutations: List[Callable[[Dict[str, Any]], None]] = [grow, lambda d: d.clear(), lambda d: d.pop("b", None)]
+    for i, mutate in enumerate(mutations):
+        checker.raises(f"run_phlo(payload mutated {i})", E.InvalidArgumentError,
+                       later(lambda m: qclient.run_phlo(P, payload(m)), mutate), "payload")
+        checker.raises(f"call(run_phlo, payload mutated {i})", E.InvalidArgumentError,
+                       later(lambda m: qclient.call("run_phlo", phlo_id=P, payload=payload(m)), mutate), "payload")
+        checker.raises(f"raw(body mutated {i})", E.InvalidArgumentError,
+                       later(lambda m: qclient.raw("POST", f"/v1/phlo/{P}/multi_party_call/{N}", payload(m)), mutate),
+                       "body")
+
+
 def test_huge_but_valid_values_are_sent_once_and_intact(sim: plivo_phlo.Simulator, client: plivo_phlo.Client) -> None:
     """Large values the core accepts (it caps ids, addresses and paths, not a run payload's size)
     are sent exactly once and arrive intact; the nesting cap lets 100 levels through."""

@@ -565,7 +565,8 @@ impl Client {
         let name = name.get(py, "operation")?;
         // Each parameter is converted on its own, so that an error names it.
         let mut map = Map::new();
-        for (k, v) in params.iter().flat_map(|d| d.iter()) {
+        for item in params.iter().flat_map(|d| d.items()) {
+            let (k, v) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
             let key = k
                 .cast::<PyString>()?
                 .to_cow()

@@ -128,7 +128,10 @@ fn from_py_at(field: &str, obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Val
     } else if let Ok(d) = obj.cast::<PyDict>() {
         let depth = nested(depth)?;
         let mut map = Map::new();
-        for (k, v) in d.iter() {
+        // A snapshot of the items: converting a value may run Python code (a list subclass's
+        // `__iter__`) that changes this dict, which a live iterator would refuse with a panic.
+        for item in d.items().iter() {
+            let (k, v) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
             let Ok(key) = k.cast::<PyString>() else {
                 return bad(format!(
                     "dict keys must be str, not {}",
