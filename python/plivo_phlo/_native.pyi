@@ -126,7 +126,15 @@ class Client:
 
     Raises:
         AuthenticationError: no credentials.
-        InvalidArgumentError: a malformed auth id, base URL, timeout, proxy or certificate.
+        InvalidArgumentError: a malformed auth id, token, base URL, timeout, ``max_retries``,
+            proxy or certificate (a ``str`` holding a lone surrogate included).
+        TypeError: an argument of the wrong type.
+
+    Every method checks its arguments before sending anything: a wrong type is a ``TypeError``;
+    a bad value (empty, too long, a control character or lone surrogate, not an id / address /
+    role / action, a payload that is not JSON or nests deeper than 100 levels, an unknown
+    operation or parameter of ``call``, a closed client) is an ``InvalidArgumentError`` naming
+    the argument in ``field``.
     """
 
     def __new__(
