@@ -21,6 +21,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default cap on a response body; a larger answer is a `decode` error, never an allocation.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
+/// Longest auth token accepted (Plivo's are 40 characters; this only keeps a mistake, such as a
+/// file's contents, from becoming a multi-megabyte header).
+pub const MAX_TOKEN_LEN: usize = 512;
 /// The library version, from `Cargo.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -214,9 +217,24 @@ impl ConfigBuilder {
         if auth_token.chars().any(|c| c.is_control()) {
             return Err(Error::invalid("auth_token", "contains a control character"));
         }
-        let base_url = from_env(self.base_url, ENV_BASE_URL)
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned());
+        if auth_token.len() > MAX_TOKEN_LEN {
+            return Err(Error::invalid(
+                "auth_token",
+                format_args!("longer than {MAX_TOKEN_LEN} characters"),
+            ));
+        }
+        // An explicit empty base URL is a mistake, never a silent switch to production; an
+        // empty environment variable counts as unset, as shells make it easy to leave one so.
+        let base_url = match self.base_url {
+            Some(given) if given.is_empty() => {
+                return Err(Error::invalid("base_url", "must not be empty"));
+            }
+            Some(given) => given,
+            None => std::env::var(ENV_BASE_URL)
+                .ok()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
+        };
         let base_url = check_base_url(&base_url)?;
         for (field, d) in [
             ("timeout", self.timeout),
@@ -262,6 +280,10 @@ impl ConfigBuilder {
 /// end in `/v1` (the client adds the `/v1/...` paths itself).
 fn check_base_url(raw: &str) -> Result<String> {
     let bad = |why: &str| Err(Error::invalid("base_url", why));
+    // The URL parser would silently trim these; a URL that needed trimming is not what was meant.
+    if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return bad("contains a space or control character");
+    }
     let Ok(url) = reqwest::Url::parse(raw) else {
         return bad("is not a URL (expected e.g. https://phlorunner.plivo.com)");
     };
@@ -299,6 +321,10 @@ mod tests {
         let c = base().base_url("http://127.0.0.1:8080/").build().unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:8080");
         for bad in [
+            "",
+            " http://h",
+            "http://h\u{0}",
+            "http://h/\n",
             "ftp://x",
             "nonsense",
             "https://h/v1",

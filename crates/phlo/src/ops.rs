@@ -429,8 +429,9 @@ pub fn push_segment(path: &mut String, segment: &str) {
 
 fn check_raw_path(path: &str) -> Result<()> {
     let bad = |why: &str| Err(Error::invalid("path", why));
-    if !path.starts_with('/') {
-        return bad("must start with '/' (e.g. /v1/phlo/<id>)");
+    // Every runner API path is under /v1/; the credentials go to nothing else on the host.
+    if !path.starts_with("/v1/") {
+        return bad("must start with /v1/ (e.g. /v1/phlo/<id>)");
     }
     if path.len() > 2048 {
         return bad("longer than 2048 characters");
@@ -874,6 +875,9 @@ mod tests {
         // dot segments are folded away by it the same way.
         for bad in [
             "v1/x",
+            "/",
+            "/v2/x",
+            "/_sim/state",
             "/v1/../x",
             "/v1/a b",
             "/v1/a#b",
