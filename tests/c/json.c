@@ -26,6 +26,7 @@ static void sb_reserve(sbuf *b, size_t extra) {
   while (cap < b->len + extra + 1) cap *= 2;
   b->s = xrealloc(b->s, cap);
   b->cap = cap;
+  b->s[b->len] = '\0';
 }
 
 void sb_addn(sbuf *b, const char *s, size_t n) {

@@ -6,8 +6,9 @@
 #   4. installs into a temporary prefix and builds a program with `pkg-config --cflags --libs phlo`
 #      (shared) and against libphlo.a with `pkg-config --static` (static);
 #   5. builds (-Wall -Wextra -Werror) and runs the C and C++ examples against a simulator it starts;
-#   6. builds tests/c and runs them under valgrind (zero errors, no definite/indirect leaks), then
-#      once more built with AddressSanitizer and UndefinedBehaviorSanitizer.
+#   6. builds the five programs of tests/c and runs them under valgrind (zero errors, no
+#      definite/indirect leaks), then once more built with AddressSanitizer and UBSan; the long
+#      native load run (100k calls, RSS) goes on meanwhile against a second simulator.
 # Prints PASSED/FAILED per step and ends with "c: N passed, M failed" (the C tests' checks plus the
 # steps); exits non-zero on any failure.
 set -uo pipefail
@@ -32,8 +33,11 @@ finish() {
 
 work=$(mktemp -d)
 sim_pid=
+sim2_pid=
+bg_pid=
 cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; fi
+  if [ -n "$bg_pid" ]; then kill "$bg_pid" 2>/dev/null; wait "$bg_pid" 2>/dev/null; fi
+  for pid in $sim_pid $sim2_pid; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -63,15 +67,19 @@ echo "workspace version $ws_version, header version $h_version"
 [ -n "$ws_version" ] && [ "$ws_version" = "$h_version" ]
 step "PHLO_VERSION_MAJOR/MINOR/PATCH equal the workspace version in Cargo.toml" $?
 
-# The simulator, for everything below.
-# Two accounts: the default one, and the canary of tests/c/secrets.c (whose token must show up
-# nowhere but in the Authorization header).
+# The simulator, for everything below. Two accounts: the default one, and the canary of
+# tests/c/secrets.c (whose token must show up nowhere but in the Authorization header).
 CANARY_ID=MACANARY7F3A9B000000 CANARY_TOKEN=TOKEN-c-canary-7f3a9b
-"$lib/phlo-sim" --auth-id MAXXXXXXXXXXXXXXXXXX --auth-token token123 \
-  --auth-id "$CANARY_ID" --auth-token "$CANARY_TOKEN" > "$work/sim.out" 2> "$work/sim.err" &
-sim_pid=$!
-for _ in $(seq 100); do [ -s "$work/sim.out" ] && break; sleep 0.1; done
-base_url=$(head -n 1 "$work/sim.out")
+start_sim() { # start_sim NAME: starts a simulator; sets sim_url (empty on failure) and sim_started
+  "$lib/phlo-sim" --auth-id MAXXXXXXXXXXXXXXXXXX --auth-token token123 \
+    --auth-id "$CANARY_ID" --auth-token "$CANARY_TOKEN" > "$work/$1.out" 2> "$work/$1.err" &
+  sim_started=$!
+  for _ in $(seq 100); do [ -s "$work/$1.out" ] && break; sleep 0.1; done
+  sim_url=$(head -n 1 "$work/$1.out")
+}
+start_sim sim
+sim_pid=$sim_started
+base_url=$sim_url
 case "$base_url" in http://*) step "simulator started at $base_url" 0 ;; *) step "simulator started" 1; cat "$work/sim.err"; finish ;; esac
 export PLIVO_PHLO_BASE_URL="$base_url" PLIVO_AUTH_ID=MAXXXXXXXXXXXXXXXXXX PLIVO_AUTH_TOKEN=token123
 sim_reset() { curl -fsS -X POST "$base_url/_sim/reset" > /dev/null; }
@@ -133,7 +141,7 @@ declare -A sources=(
   [load]=tests/c/load.c
   [secrets]=tests/c/secrets.c
 )
-programs=(phlo_tests fault_matrix)
+programs=(phlo_tests fault_matrix bad_input load secrets)
 built=1
 for p in "${programs[@]}"; do
   # shellcheck disable=SC2086
@@ -149,35 +157,81 @@ for p in "${programs[@]}"; do
 done
 [ $asan -eq 1 ] || echo "    (no sanitizer runtime: $(head -n 1 "$work/asan.err"); sanitizer runs skipped)"
 
-run_tests() { # run_tests NAME COMMAND...
-  local name=$1; shift
-  local t0=$SECONDS
-  sim_reset
-  "$@" > "$work/tests.out" 2> "$work/tests.err"
-  local rc=$?
-  cat "$work/tests.out"
-  grep -v '^$' "$work/tests.err" | sed 's/^/    stderr: /' | tail -n 40
+# Adds a finished run to the tally: prints its output, takes its "N passed, M failed" line.
+report() { # report NAME RC OUT ERR SECONDS
+  local name=$1 rc=$2 out=$3 err=$4 secs=$5
+  cat "$out"
+  grep -v '^$' "$err" | sed 's/^/    stderr: /' | tail -n 40
   local summary
-  summary=$(tail -n 1 "$work/tests.out")
+  summary=$(tail -n 1 "$out")
   if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
     passed=$((passed + BASH_REMATCH[1])); failed=$((failed + BASH_REMATCH[2]))
   else
     echo "    no summary line"; rc=1
   fi
-  step "$name (exit status $rc, $((SECONDS - t0)) s)" $rc
+  step "$name (exit status $rc, $secs s)" "$rc"
+}
+run_tests() { # run_tests NAME COMMAND...: runs it against the suite's simulator (reset first)
+  local name=$1; shift
+  local t0=$SECONDS
+  sim_reset
+  "$@" > "$work/tests.out" 2> "$work/tests.err"
+  local rc=$?
+  cat "$work/tests.out" "$work/tests.err" >> "$work/all_output.txt"
+  report "$name" $rc "$work/tests.out" "$work/tests.err" $((SECONDS - t0))
 }
 # Leaks are valgrind's part (the Rust runtime keeps a few reachable blocks LSan dislikes).
 ASAN_ENV=(ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
-run_both() { # run_both PROGRAM [ARGS...]: under valgrind, then with ASan and UBSan
+run_valgrind() { # run_valgrind PROGRAM [ARGS...]
   local p=$1; shift
-  local name="$p${*:+ $*}"
-  [ -x "$build/$p" ] || return
-  run_tests "$name under valgrind" env LD_LIBRARY_PATH="$lib" "${VALGRIND[@]}" "$build/$p" "$@"
-  if [ $asan -eq 1 ]; then
-    run_tests "$name with AddressSanitizer and UBSan" env LD_LIBRARY_PATH="$lib" "${ASAN_ENV[@]}" \
-      "$build/${p}_asan" "$@"
-  fi
+  [ -x "$build/$p" ] && run_tests "$p${*:+ $*} under valgrind" env LD_LIBRARY_PATH="$lib" \
+    "${VALGRIND[@]}" "$build/$p" "$@"
 }
-run_both phlo_tests
-run_both fault_matrix
+run_asan() { # run_asan PROGRAM [ARGS...]
+  local p=$1; shift
+  [ $asan -eq 1 ] && [ -x "$build/${p}_asan" ] && run_tests "$p${*:+ $*} with AddressSanitizer and UBSan" \
+    env LD_LIBRARY_PATH="$lib" "${ASAN_ENV[@]}" "$build/${p}_asan" "$@"
+}
+
+# The long native load run (8 threads x 500 calls twice, then 100,000 calls with RSS read) takes
+# the longest and mostly waits on the network: it runs in the background against a simulator of
+# its own while the valgrind and sanitizer runs below use the first one.
+bg_t0=$SECONDS
+if [ -x "$build/load" ]; then
+  start_sim sim2
+  sim2_pid=$sim_started
+  if [[ "$sim_url" == http://* ]]; then
+    PLIVO_PHLO_BASE_URL="$sim_url" LD_LIBRARY_PATH="$lib" "$build/load" 8 500 100000 1 \
+      > "$work/load.out" 2> "$work/load.err" &
+    bg_pid=$!
+  else
+    step "second simulator started (for the load run)" 1
+  fi
+fi
+
+run_valgrind phlo_tests
+run_asan phlo_tests
+run_valgrind fault_matrix
+run_asan fault_matrix
+# 8 MiB strings with ASan; 256 KiB under valgrind (8 MiB there takes minutes).
+# (RUST_BACKTRACE=0: a known panic, caught at the boundary, would print a long backtrace)
+RUST_BACKTRACE=0 run_valgrind bad_input 262144
+RUST_BACKTRACE=0 run_asan bad_input
+# Under valgrind: fewer calls, and a 2,000-call loop whose leaks valgrind checks.
+run_valgrind load 8 25 2000 0
+run_asan load 8 100 0 0
+RUST_LOG=trace run_valgrind secrets
+RUST_LOG=trace run_asan secrets
+canary_b64=$(printf '%s:%s' "$CANARY_ID" "$CANARY_TOKEN" | base64 -w0)
+! grep -q -e "$CANARY_TOKEN" -e "$canary_b64" "$work/all_output.txt"
+step "the canary token (and its base64 form) appears nowhere in the C tests' output (RUST_LOG=trace)" $?
+
+if [ -n "$bg_pid" ]; then
+  wait "$bg_pid"
+  rc=$?
+  bg_pid=
+  report "load 8 500 100000 1 (native, its own simulator, in the background)" $rc \
+    "$work/load.out" "$work/load.err" $((SECONDS - bg_t0))
+fi
+
 finish
