@@ -150,7 +150,8 @@ subtest invalid_argument => sub {
     $e = error_of(invalid_argument => sub { $client->mpc_call($P, $N, trigger_source => $AGENT, to => '+14152225555') });
     is($e->field, 'role', 'call without role: field role');
     $e = error_of(invalid_argument => sub { $sim->client(timeout => 0) });
-    is($e->field, 'timeout_ms', 'zero timeout rejected by the core');
+    is($e->field, 'timeout', 'zero timeout rejected by the core, reported under the option the caller used');
+    like($e->message, qr/\Atimeout: .*\(checked as timeout_ms, whole milliseconds\)\z/, 'the message says how the core saw it');
     $e = error_of(invalid_argument => sub { $sim->client(auth_id => 'XX123') });
     is($e->field, 'auth_id', 'bad auth id shape');
     is($sim->requests->{total}, 0, 'nothing was sent');

@@ -38,13 +38,16 @@ my %OPTIONS = (
     max_response_bytes => [ max_response_bytes => 'integer' ],
 );
 
+# The core names an option by its options_json key; the Perl option it came from, for errors.
+my %OPTION_OF_KEY = ((map { $OPTIONS{$_}[0] => $_ } keys %OPTIONS), user_agent => 'user_agent_suffix');
+
 sub _invalid { Plivo::PHLO::FFI::invalid(@_) }
 
 # name => value pairs (or one hash reference) into a hash, or invalid_argument.
 sub _named {
     my $what = shift;
     if (@_ == 1 && ref $_[0] eq 'HASH') {
-        return %{ $_[0] };
+        return _named($what, %{ $_[0] });    # the same checks on the names
     }
     if (@_ % 2) {
         die _invalid(undef, "$what: odd number of arguments (" . scalar(@_)
@@ -55,13 +58,23 @@ sub _named {
         my $k = $_[$i];
         die _invalid(undef, "$what: argument name " . ($i / 2 + 1) . " is undef") unless defined $k;
         die _invalid(undef, "$what: argument name " . ($i / 2 + 1) . " is a reference") if ref $k;
+        die _invalid(undef, "$what: argument name " . ($i / 2 + 1) . ' ' . Plivo::PHLO::FFI::_MALFORMED)
+          if Plivo::PHLO::FFI::_malformed($k);
         $h{$k} = $_[ $i + 1 ];
     }
     return %h;
 }
 
+# The invocant of an object method must be a client (not the class name, not another object):
+# anything else would die with Perl's own "Can't use string as a HASH ref", not a typed error.
+sub _self { Plivo::PHLO::FFI::check_self($_[0], __PACKAGE__, $_[1]) }
+
 sub new {
     my $class = shift;
+    # Plivo::PHLO->new or $client->new (a new client of the same class).
+    $class = ref $class if Scalar::Util::blessed($class) && $class->isa(__PACKAGE__);
+    die _invalid(undef, 'new is a class method: Plivo::PHLO->new(%options)')
+      unless defined $class && !ref $class && !Plivo::PHLO::FFI::_malformed($class) && UNIVERSAL::isa($class, __PACKAGE__);
     my %args = _named('new', @_);
     my $auth_id    = Plivo::PHLO::FFI::c_string('auth_id',    delete $args{auth_id},    1);
     my $auth_token = Plivo::PHLO::FFI::c_string('auth_token', delete $args{auth_token}, 1);
@@ -78,26 +91,48 @@ sub new {
         }
         else {
             die _invalid($name, 'must be a number' . ($type eq 'seconds' ? ' of seconds' : ''))
-              if ref $v || !Scalar::Util::looks_like_number($v) || $v != $v || $v == 9**9**9 || $v == -9**9**9;
+              if ref $v || Plivo::PHLO::FFI::_malformed($v)    # looks_like_number dies on a malformed string
+              || !Scalar::Util::looks_like_number($v) || $v != $v || $v == 9**9**9 || $v == -9**9**9;
             # Seconds (fractions allowed, like HTTP::Tiny and LWP) become whole milliseconds.
             $opts{$key} = $type eq 'seconds' ? int($v * 1000 + ($v < 0 ? -0.5 : 0.5)) : $v + 0;
         }
     }
     # The User-Agent names the runtime: plivo-phlo/0.1.0 (Perl: 5.36.0).
     $opts{user_agent_suffix} //= sprintf('Perl: %vd', $^V);
-    my $handle = Plivo::PHLO::FFI::client_new($auth_id, $auth_token, \%opts);
+    my $handle = eval { Plivo::PHLO::FFI::client_new($auth_id, $auth_token, \%opts) };
+    if (!$handle) {
+        my $e = $@;
+        # The core checked an option under its own name (timeout_ms, user_agent): report it under
+        # the name the caller used (timeout, user_agent_suffix).
+        my $key = Scalar::Util::blessed($e) && $e->isa('Plivo::PHLO::Error') && $e->kind eq 'invalid_argument' ? $e->field : undef;
+        my $name = defined $key ? $OPTION_OF_KEY{$key} : undef;
+        if (defined $name && $name ne $key) {
+            (my $why = $e->{message}) =~ s/\A\Q$key\E: //;
+            $e->{message} = "$name: $why (checked as $key"
+              . ($OPTIONS{$name}[1] eq 'seconds' ? ', whole milliseconds' : '') . ')';
+            $e->{field} = $name;
+        }
+        die $e;
+    }
     return bless { handle => $handle, pid => $$, last_status => undef, last_body => undef }, $class;
 }
 
 sub call {
     my ($self, $operation, $params, @rest) = @_;
+    _self($self, 'call');
     die _invalid(undef, 'call: expected ($operation, \%params); got ' . (2 + @rest) . ' arguments') if @rest;
     # libphlo's HTTP client runs a background thread; a forked child has the handle's memory
     # but not that thread, and a new ithread gets no handle at all (CLONE_SKIP). Say so plainly
     # instead of hanging or passing NULL.
-    if ($self->{pid} != $$ || !Scalar::Util::blessed($self->{handle})) {
+    my $pid = $self->{pid};
+    if (!defined $pid || $pid ne $$ || !Scalar::Util::blessed($self->{handle})
+        || !$self->{handle}->isa('Plivo::PHLO::FFI::Handle'))
+    {
+        die _invalid(undef, 'this Plivo::PHLO object has no library handle (it was not made by Plivo::PHLO->new); '
+              . 'create a client with Plivo::PHLO->new')
+          if !defined $pid;
         die _invalid(undef, 'this Plivo::PHLO client belongs to another '
-              . ($self->{pid} != $$ ? "process (pid $self->{pid}); after fork" : 'thread; in each thread')
+              . ($pid ne $$ ? "process (pid $pid); after fork" : 'thread; in each thread')
               . ', create a new client with Plivo::PHLO->new');
     }
     my $op = Plivo::PHLO::FFI::c_string('operation', $operation);
@@ -106,9 +141,17 @@ sub call {
       unless ref $params eq 'HASH';
     my %json;
     for my $k (keys %$params) {    # not each(): a die midway would leave the caller's iterator
+        die _invalid(undef, 'a parameter name ' . Plivo::PHLO::FFI::_MALFORMED) if Plivo::PHLO::FFI::_malformed($k);
         my $v = $params->{$k};
         next unless defined $v;    # undef = not given; the core says whether that is allowed
-        $json{$k} = $JSON_VALUED{$k} ? $v : Plivo::PHLO::FFI::_stringish($k, $v);
+        if ($JSON_VALUED{$k}) {
+            my $why = Plivo::PHLO::FFI::json_value_problem($v);
+            die _invalid($k, $why) if defined $why;
+            $json{$k} = $v;
+        }
+        else {
+            $json{$k} = Plivo::PHLO::FFI::_stringish($k, $v);
+        }
     }
     @{$self}{qw(last_status last_body)} = (undef, undef);
     my ($result, $http, $text) = eval { Plivo::PHLO::FFI::client_call($self->{handle}, $op, \%json) };
@@ -121,16 +164,18 @@ sub call {
     return $result;
 }
 
-sub last_status { $_[0]{last_status} }
-sub last_body   { $_[0]{last_body} }
+sub last_status { _self($_[0], 'last_status')->{last_status} }
+sub last_body   { _self($_[0], 'last_body')->{last_body} }
 
 sub multi_party_call {
     my ($self, @ids) = @_;
+    _self($self, 'multi_party_call');
     return Plivo::PHLO::MultiPartyCall->new($self, 'multi_party_call', @ids);
 }
 
 sub conference_bridge {
     my ($self, @ids) = @_;
+    _self($self, 'conference_bridge');
     return Plivo::PHLO::ConferenceBridge->new($self, 'conference_bridge', @ids);
 }
 
@@ -158,9 +203,7 @@ sub _make_method {
     my @positional = $named ? grep { $NODE_ACTION_POSITIONAL{$_} } @names : @names;
     my $signature = join(', ', @positional) . ($named ? ', name => value, ...' : '');
     return sub {
-        my $self = shift;
-        die _invalid(undef, "$op must be called on a Plivo::PHLO client")
-          unless Scalar::Util::blessed($self) && $self->isa(__PACKAGE__);
+        my $self = _self(shift, $op);
         my %params;
         my @args = @_;
         for my $name (@positional) {

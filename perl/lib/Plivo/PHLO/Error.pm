@@ -7,6 +7,8 @@ package Plivo::PHLO::Error;
 use strict;
 use warnings;
 
+use Scalar::Util ();
+
 use overload
   '""'     => sub { $_[0]->as_string },
   'bool'   => sub { 1 },
@@ -33,7 +35,13 @@ my %CODE_OF_KIND = (
 );
 
 sub new {
-    my ($class, %args) = @_;
+    my $class = shift;
+    $class = ref $class if Scalar::Util::blessed($class);
+    $class = __PACKAGE__ unless defined $class && !ref $class && UNIVERSAL::isa($class, __PACKAGE__);
+    # Misuse of the constructor is reported like any other bad argument: as an error of this class.
+    die $class->new(kind => 'invalid_argument', message => __PACKAGE__ . '->new: odd number of arguments ('
+          . scalar(@_) . '); expected name => value pairs') if @_ % 2;
+    my %args = @_;
     my $self = bless {%args}, $class;
     $self->{kind} = 'unknown' unless defined $self->{kind} && length $self->{kind};
     $self->{message} = $self->{kind} unless defined $self->{message} && length $self->{message};
@@ -55,26 +63,34 @@ sub throw {
     die $class->new(@_);
 }
 
+# The invocant of a method must be an error object (not the class name): otherwise a typed error.
+sub _self {
+    my ($self, $method) = @_;
+    return $self if Scalar::Util::blessed($self) && $self->isa(__PACKAGE__) && Scalar::Util::reftype($self) eq 'HASH';
+    die __PACKAGE__->new(kind => 'invalid_argument', message => "$method must be called on a " . __PACKAGE__ . ' object');
+}
+
 # Accessors. Each returns undef when the value does not apply (e.g. no HTTP status on a timeout).
 for my $name (qw(kind message status api_id field code body attempts status_name file line)) {
     no strict 'refs';
-    *{$name} = sub { $_[0]{$name} };
+    *{$name} = sub { _self($_[0], $name)->{$name} };
 }
 
 sub retry_after {
-    my $ms = $_[0]{retry_after_ms};
+    my $ms = _self($_[0], 'retry_after')->{retry_after_ms};
     return defined $ms ? $ms / 1000 : undef;
 }
 
-sub retry_after_ms { $_[0]{retry_after_ms} }
+sub retry_after_ms { _self($_[0], 'retry_after_ms')->{retry_after_ms} }
 
 sub is {
     my ($self, $kind) = @_;
-    return defined $kind && $self->{kind} eq $kind;
+    _self($self, 'is');
+    return defined $kind && !ref $kind && $self->{kind} eq $kind;
 }
 
 sub as_string {
-    my $self = shift;
+    my $self = _self(shift, 'as_string');
     my @extra;
     push @extra, "status $self->{status}" if defined $self->{status};
     push @extra, "field $self->{field}"   if defined $self->{field} && length $self->{field};
@@ -87,7 +103,7 @@ sub as_string {
 }
 
 sub TO_JSON {
-    my $self = shift;
+    my $self = _self(shift, 'TO_JSON');
     return { map { defined $self->{$_} ? ($_ => $self->{$_}) : () }
           qw(kind message status api_id field code body attempts retry_after_ms status_name) };
 }

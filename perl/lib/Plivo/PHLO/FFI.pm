@@ -9,6 +9,8 @@ use warnings;
 
 use Carp ();
 use Cwd ();
+use POSIX ();
+use B ();
 use Scalar::Util ();
 use overload ();
 use File::Spec ();
@@ -207,6 +209,64 @@ sub invalid {
     );
 }
 
+use constant _MALFORMED => 'is not valid UTF-8 (a malformed Perl string: the UTF-8 flag is on but the bytes are not UTF-8)';
+
+# True for a string whose UTF-8 flag is on but whose bytes are not UTF-8.
+sub _malformed { utf8::is_utf8($_[0]) && !utf8::valid($_[0]) }
+
+# True for a number (not a string) that is Inf, -Inf or NaN: JSON has no such number, and
+# JSON::PP would write it as a bare word, which is not JSON.
+sub _nonfinite {
+    my $f = B::svref_2object(\$_[0])->FLAGS;
+    return 0 unless ($f & B::SVp_NOK) && !($f & B::SVp_POK);
+    my $v = $_[0];
+    return $v != $v || $v == 9**9**9 || $v == -9**9**9;
+}
+
+# What in a JSON-valued parameter (run_phlo's payload, raw's body) JSON cannot carry, found
+# before JSON::PP sees it: a non-finite number or a malformed string (a value or a key), as a
+# reason, or undef. Deeper than JSON::PP's nesting limit it stops: JSON::PP reports that itself
+# (also for a structure that contains itself).
+sub json_value_problem {
+    no warnings 'recursion';    # as deep as 512; JSON::PP's own limit
+    my ($v, $depth) = @_;
+    $depth //= 0;
+    return undef if $depth > 512;
+    my $r = ref $v;
+    if ($r eq 'HASH') {
+        for my $k (keys %$v) {
+            return 'has a key that ' . _MALFORMED if _malformed($k);
+            my $why = json_value_problem($v->{$k}, $depth + 1);
+            return $why if defined $why;
+        }
+        return undef;
+    }
+    if ($r eq 'ARRAY') {
+        for my $e (@$v) {
+            my $why = json_value_problem($e, $depth + 1);
+            return $why if defined $why;
+        }
+        return undef;
+    }
+    return undef if $r || !defined $v;
+    return "holds the number $v, which JSON cannot represent" if _nonfinite($v);
+    return 'holds a string that ' . _MALFORMED if _malformed($v);
+    return undef;
+}
+
+# The invocant of an object method must be an object of $class: anything else (the class name,
+# undef, another object) would die with Perl's own "Can't use string as a HASH ref", not a typed
+# error. Returns the object.
+sub check_self {
+    my ($self, $class, $method) = @_;
+    return $self if Scalar::Util::blessed($self) && $self->isa($class) && Scalar::Util::reftype($self) eq 'HASH';
+    my $what = !defined $self ? 'undef'
+      : ref $self ? 'a ' . ref($self) . ' reference'
+      : _malformed($self) || length $self > 64 || $self =~ /[^\x20-\x7e]/ ? 'a string'
+      : "'$self'";
+    die invalid(undef, "$method must be called on a $class object, not on $what");
+}
+
 # A Perl value that must become a C string (credentials, the operation name). undef stays undef
 # (NULL) only where the caller allows it; references and NUL bytes cannot be C strings.
 sub c_string {
@@ -223,12 +283,22 @@ sub c_string {
 
 # The string value of a scalar, for a parameter that is a string: numbers are stringified
 # ("1234"), objects with an overloaded "" stringify, other references are invalid_argument.
+# Two things Perl can hold that no string parameter can: the numbers Inf and NaN (which would
+# otherwise become the ids "Inf" and "NaN"), and a malformed string (the UTF-8 flag on bytes
+# that are not UTF-8, as Encode::_utf8_on can make), which JSON::PP would warn about and choke on.
 sub _stringish {
     my ($field, $value) = @_;
     my $r = ref $value;
-    return "$value" unless $r;
+    if (!$r) {
+        die invalid($field, "must be a string, not the number $value") if _nonfinite($value);
+        my $s = "$value";
+        die invalid($field, _MALFORMED) if _malformed($s);
+        return $s;
+    }
     if (Scalar::Util::blessed($value) && overload::Method($value, '""')) {
-        return "$value";
+        my $s = "$value";
+        die invalid($field, _MALFORMED) if _malformed($s);
+        return $s;
     }
     die invalid($field, 'must be a string, not ' . ($r =~ /\A[AEIOU]/ ? 'an' : 'a') . " $r reference");
 }
@@ -243,7 +313,19 @@ sub client_new {
     _load();
     my $opts = defined $options ? $JSON->encode($options) : undef;
     my $ptr;
-    my $rc = _client_new($auth_id, $auth_token, $opts, \$ptr);
+    # libphlo does its network I/O on a thread it starts here (reqwest's blocking client runs a
+    # runtime thread). When the service closes a connection while a request is still being
+    # written (an early 431 or 413, a reset), that thread's write raises SIGPIPE, whose default
+    # action kills the whole process: Rust programs ignore SIGPIPE, Perl (and C) programs do not.
+    # A thread inherits the signal mask of the thread that starts it, so SIGPIPE is blocked here
+    # while the library starts its thread: there a broken connection is the EPIPE error it
+    # should be, and this thread's mask and the process's SIGPIPE disposition stay the caller's.
+    my $old_mask = POSIX::SigSet->new;
+    POSIX::sigprocmask(POSIX::SIG_BLOCK(), POSIX::SigSet->new(POSIX::SIGPIPE()), $old_mask);
+    my $rc = eval { _client_new($auth_id, $auth_token, $opts, \$ptr) };
+    my $err = $@;
+    POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old_mask);
+    die $err unless defined $rc;
     die _error_from_status($rc) if $rc != 0;
     die invalid(undef, 'phlo_client_new succeeded but returned NULL') unless $ptr;
     return Plivo::PHLO::FFI::Handle->_wrap($ptr);
@@ -387,6 +469,22 @@ freed) and dies with a L<Plivo::PHLO::Error>.
 
 Turns a Perl value into UTF-8 bytes for a C string parameter; undef (unless nullable), references
 without string overloading and NUL bytes are C<invalid_argument>.
+
+=head2 check_self
+
+    my $self = Plivo::PHLO::FFI::check_self($self, $class, $method);
+
+Returns C<$self> when it is a hash-based object of C<$class>; otherwise dies with an
+C<invalid_argument> error saying C<$method> must be called on such an object (so a method called
+on the class name, or on something else, fails with a typed error and not Perl's own).
+
+=head2 json_value_problem
+
+    my $why = Plivo::PHLO::FFI::json_value_problem($payload);
+
+For a JSON-valued parameter (C<payload>, C<body>): a reason JSON cannot carry it (a number that
+is C<Inf> or C<NaN>, a malformed Perl string as a value or key), or undef. L<JSON::PP> itself
+reports the rest (code references, objects without C<TO_JSON>, nesting deeper than 512).
 
 =head2 invalid
 

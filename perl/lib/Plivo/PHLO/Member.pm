@@ -5,22 +5,29 @@ use warnings;
 
 our $VERSION = '0.1.0';
 
+sub _self { Plivo::PHLO::FFI::check_self($_[0], __PACKAGE__, $_[1]) }
+
 sub new {
-    my ($class, $node, $member_id) = @_;
-    return bless { node => $node, member_id => $member_id }, $class;
+    my ($class, $node, $member_id, @rest) = @_;
+    die Plivo::PHLO::FFI::invalid(undef, 'new is a class method: ' . __PACKAGE__ . '->new($node, $member_id)')
+      unless defined $class && !ref $class && !Plivo::PHLO::FFI::_malformed($class) && UNIVERSAL::isa($class, __PACKAGE__);
+    Plivo::PHLO::FFI::check_self($node, 'Plivo::PHLO::Node', "$class->new's node");
+    die Plivo::PHLO::FFI::invalid(undef, "$class->new takes 2 arguments (node, member_id)") if @rest;
+    return bless { node => $node, member_id => Plivo::PHLO::Node::_id('member_id', $member_id) }, $class;
 }
 
-sub node      { $_[0]{node} }
-sub member_id { $_[0]{member_id} }
+sub node      { _self($_[0], 'node')->{node} }
+sub member_id { _self($_[0], 'member_id')->{member_id} }
 
 # A typed operation of the core (mpc_member_hold, bridge_member_mute, ...) when there is one;
 # otherwise the generic member_action with this node's type, so the service has the last word.
 sub action {
     my ($self, $action, @rest) = @_;
+    _self($self, 'action');
     die Plivo::PHLO::FFI::invalid(undef, 'action takes 1 argument (the action name)') if @rest;
     my $node = $self->{node};
     my %ids = (phlo_id => $node->{phlo_id}, node_id => $node->{node_id}, member_id => $self->{member_id});
-    if (defined $action && !ref $action && $action =~ /\A[a-z_]+\z/) {
+    if (defined $action && !ref $action && !Plivo::PHLO::FFI::_malformed($action) && $action =~ /\A[a-z_]+\z/) {
         my $op = $node->_member_prefix . "_member_$action";
         return $node->{client}->call($op => \%ids) if Plivo::PHLO->can($op);
     }
@@ -30,7 +37,7 @@ sub action {
 for my $action (qw(abort_transfer resume_call voicemail_drop hangup hold unhold mute unmute)) {
     no strict 'refs';
     *{$action} = sub {
-        my $self = shift;
+        my $self = _self(shift, $action);
         die Plivo::PHLO::FFI::invalid(undef, "$action takes no arguments") if @_;
         return $self->action($action);
     };

@@ -12,7 +12,7 @@ our $VERSION = '0.1.0';
 for my $action (qw(call warm_transfer cold_transfer)) {
     no strict 'refs';
     *{$action} = sub {
-        my $self = shift;
+        my $self = Plivo::PHLO::Node::_self(shift, $action);
         my %args = Plivo::PHLO::_named($action, @_);
         return $self->{client}->call("mpc_$action" =>
               { %args, phlo_id => $self->{phlo_id}, node_id => $self->{node_id} });
@@ -20,7 +20,7 @@ for my $action (qw(call warm_transfer cold_transfer)) {
 }
 
 sub action {
-    my $self = shift;
+    my $self = Plivo::PHLO::Node::_self(shift, 'action');
     my $action = shift;
     my %args = Plivo::PHLO::_named('action', @_);
     return $self->{client}->call(node_action =>

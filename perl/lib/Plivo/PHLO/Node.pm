@@ -19,8 +19,17 @@ sub _id {
     return Plivo::PHLO::FFI::_stringish($field, $value);
 }
 
+my %NODE_TYPES = (multi_party_call => 1, conference_bridge => 1);
+
+sub _self { Plivo::PHLO::FFI::check_self($_[0], __PACKAGE__, $_[1]) }
+
 sub new {
     my ($class, $client, $node_type, @ids) = @_;
+    die Plivo::PHLO::FFI::invalid(undef, 'new is a class method: ' . __PACKAGE__ . '->new($client, $node_type, $phlo_id, $node_id)')
+      unless defined $class && !ref $class && !Plivo::PHLO::FFI::_malformed($class) && UNIVERSAL::isa($class, __PACKAGE__);
+    Plivo::PHLO::FFI::check_self($client, 'Plivo::PHLO', "$class->new's client");
+    die Plivo::PHLO::FFI::invalid('node_type', 'must be multi_party_call or conference_bridge')
+      unless defined $node_type && !ref $node_type && !Plivo::PHLO::FFI::_malformed($node_type) && $NODE_TYPES{$node_type};
     die Plivo::PHLO::FFI::invalid(undef, "$node_type takes 2 arguments (phlo_id, node_id), got " . scalar(@ids))
       unless @ids == 2;
     my ($phlo_id, $node_id) = @ids;
@@ -32,13 +41,13 @@ sub new {
     }, $class;
 }
 
-sub client    { $_[0]{client} }
-sub phlo_id   { $_[0]{phlo_id} }
-sub node_id   { $_[0]{node_id} }
-sub node_type { $_[0]{node_type} }
+sub client    { _self($_[0], 'client')->{client} }
+sub phlo_id   { _self($_[0], 'phlo_id')->{phlo_id} }
+sub node_id   { _self($_[0], 'node_id')->{node_id} }
+sub node_type { _self($_[0], 'node_type')->{node_type} }
 
 sub get {
-    my $self = shift;
+    my $self = _self(shift, 'get');
     die Plivo::PHLO::FFI::invalid(undef, 'get takes no arguments') if @_;
     return $self->{client}->call(get_node =>
           { phlo_id => $self->{phlo_id}, node_type => $self->{node_type}, node_id => $self->{node_id} });
@@ -46,6 +55,7 @@ sub get {
 
 sub member {
     my ($self, @addr) = @_;
+    _self($self, 'member');
     die Plivo::PHLO::FFI::invalid(undef, 'member takes 1 argument (member_id), got ' . scalar(@addr))
       unless @addr == 1;
     require Plivo::PHLO::Member;
