@@ -1,0 +1,82 @@
+use strict;
+use warnings;
+
+# SIGPIPE. libphlo does its network I/O on a thread of its own (reqwest's blocking client runs a
+# runtime thread). When the service closes a connection while a request is still being written
+# (an early 431 for an oversized header, a 413, a reset), that write raises SIGPIPE, and its
+# default action kills the whole process: Rust programs ignore SIGPIPE, Perl programs do not.
+# Before the fix about half of the runs below died of it (exit status 141). Plivo::PHLO->new now
+# starts the library's thread with SIGPIPE blocked; the caller's own mask and $SIG{PIPE} stay as
+# they were.
+
+use FindBin;
+use lib "$FindBin::Bin/lib", "$FindBin::Bin/../lib";
+use Test::More;
+use POSIX ();
+
+use SimHelper qw(:all);
+use Plivo::PHLO;
+
+plan skip_all => 'needs /proc/self/task' unless -d "/proc/self/task/$$";
+
+my @warnings;
+$SIG{__WARN__} = sub { push @warnings, @_ };
+
+my $sim = SimHelper->start;
+my $PIPE_BIT = 1 << (POSIX::SIGPIPE() - 1);
+
+sub tasks { opendir my $d, "/proc/self/task" or return (); return sort { $a <=> $b } grep { /^\d+$/ } readdir $d }
+
+# The blocked-signal mask of a thread, as a number (SigBlk in its /proc status).
+sub sigblk {
+    my ($tid) = @_;
+    open my $fh, '<', "/proc/self/task/$tid/status" or return undef;
+    while (<$fh>) { return hex $1 if /^SigBlk:\s+([0-9a-f]+)/ }
+    return undef;
+}
+
+subtest "the caller's mask and handler are left alone; the library's threads block SIGPIPE" => sub {
+    my %before = map { $_ => 1 } tasks();
+    my $mask_before = sigblk($$);
+    local $SIG{PIPE} = 'DEFAULT';
+    my $client = $sim->client(max_retries => 0);
+    $client->get_phlo($P);    # a real call: any thread the library starts for it exists now
+    is(sigblk($$), $mask_before, "this thread's signal mask is unchanged");
+    is($SIG{PIPE}, 'DEFAULT', '$SIG{PIPE} is unchanged');
+    my @new = grep { !$before{$_} } tasks();
+    ok(@new, 'the library started ' . scalar(@new) . ' thread(s)');
+    for my $tid (@new) {
+        my $m = sigblk($tid);
+        ok(defined $m && ($m & $PIPE_BIT), "thread $tid blocks SIGPIPE") if defined $m;    # it may have ended
+    }
+};
+
+subtest 'a connection the service closes mid-write does not kill the process' => sub {
+    # An 8 MiB User-Agent header: the simulator answers 431 and closes while the client is still
+    # writing. Each child runs with the default SIGPIPE action, as a Perl program does.
+    my $BIG = 'x' x (8 << 20);
+    my $runs = 6;
+    my @status;
+    for (1 .. $runs) {
+        my $pid = fork // die "fork: $!";
+        if (!$pid) {
+            $SIG{PIPE} = 'DEFAULT';
+            my $code = eval {
+                my $c = Plivo::PHLO->new(auth_id => $AUTH_ID, auth_token => $TOKEN, base_url => $sim->url,
+                    max_retries => 0, user_agent_suffix => $BIG);
+                eval { $c->get_phlo($P) };
+                my $e = $@;
+                ref $e && $e->isa('Plivo::PHLO::Error') && $e->kind =~ /\A(?:bad_request|connection)\z/ ? 0 : 3;
+            } // 4;
+            POSIX::_exit($code);
+        }
+        waitpid($pid, 0);
+        push @status, $?;
+    }
+    my @killed = grep { $_ & 127 } @status;
+    is(scalar @killed, 0, "no child was killed by a signal ($runs runs; statuses @status)");
+    is_deeply([ grep { $_ != 0 } @status ], [], 'each got a typed error (bad_request or connection) and exited 0');
+};
+
+is_deeply(\@warnings, [], 'no warnings') or diag explain \@warnings;
+done_testing;
