@@ -87,7 +87,7 @@ impl Transport {
                 builder = builder.add_root_certificate(cert);
             }
         }
-        let http = builder.build().map_err(|e| {
+        let http = with_sigpipe_blocked(|| builder.build()).map_err(|e| {
             // Extra CA certificates are only parsed here, so they are the likely culprit.
             if config.ca_certs_pem.is_empty() {
                 Error::new(
@@ -251,6 +251,37 @@ impl Transport {
             Error::new(ErrorKind::Decode, "response body is not UTF-8").with_status(status)
         })
     }
+}
+
+/// Runs `f` (which starts reqwest's I/O thread) with SIGPIPE blocked in the calling thread.
+///
+/// reqwest's blocking client does its network I/O on a thread it starts when it is built, and a
+/// thread inherits the signal mask of the thread that creates it. A Rust program ignores SIGPIPE,
+/// but a C or Perl host keeps its default action, which kills the whole process when that thread
+/// writes to a connection the peer has closed (hyper's vectored writes do not suppress it). With
+/// SIGPIPE blocked there, a broken connection is the `EPIPE` error it should be, reported as
+/// `connection`; the caller's own mask and SIGPIPE disposition are restored and left alone.
+#[cfg(unix)]
+fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
+    // SAFETY: sigset_t is plain data that sigemptyset initialises; pthread_sigmask only reads
+    // `set` and writes `old`, both valid for the call, and affects only this thread.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        let blocked = libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old) == 0;
+        let out = f();
+        if blocked {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
+        }
+        out
+    }
+}
+
+#[cfg(not(unix))]
+fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
+    f()
 }
 
 /// Maps a `reqwest` failure to `timeout` or `connection`, without the URL.
