@@ -21,6 +21,8 @@ duration; never the token).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._native import (
     DEFAULT_BASE_URL,
     ActionResponse,
@@ -34,7 +36,7 @@ from ._native import (
     __version__,
     operations,
 )
-from . import exceptions, phlo
+from . import exceptions
 from .exceptions import (
     AuthenticationError,
     BadRequestError,
@@ -48,7 +50,21 @@ from .exceptions import (
     ServerError,
     ValidationError,
 )
-from .phlo import RestClient
+
+if TYPE_CHECKING:
+    from . import phlo
+    from .phlo import RestClient
+
+
+def __getattr__(name: str) -> object:
+    # The drop-in layer (`phlo`, `RestClient`) is imported on first use: code that only uses
+    # `Client` does not pay for it at `import plivo_phlo`.
+    if name in ("phlo", "RestClient"):
+        import importlib
+
+        phlo = importlib.import_module(".phlo", __name__)
+        return phlo if name == "phlo" else phlo.RestClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "__version__",
