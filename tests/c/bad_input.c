@@ -14,6 +14,10 @@
  * and "N passed, M failed". */
 #define _POSIX_C_SOURCE 200809L
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1146,6 +1150,88 @@ static void details(void) {
   jv_free(e);
 }
 
+/* One child process, with SIGPIPE's default action (as in any C program that does not change
+ * it): a client with a huge User-Agent, which the simulator refuses (431) and closes on while the
+ * client is still writing. Exits 0 on a typed error, 3 otherwise; a signal shows in the status.
+ * With `block`, SIGPIPE is blocked while phlo_client_new starts the library's I/O thread (which
+ * inherits the mask), and restored right after. */
+static int sigpipe_child(int block) {
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    signal(SIGPIPE, SIG_DFL);
+    size_t n = 8u << 20;
+    sbuf o = {0};
+    sb_printf(&o, "{\"base_url\":\"%s\",\"max_retries\":0,\"user_agent_suffix\":\"",
+              sim_base_url());
+    sb_repeat(&o, 'x', n);
+    sb_add(&o, "\"}");
+    sigset_t pipe_set, old;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    if (block) pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    phlo_client *c = NULL;
+    phlo_status s = phlo_client_new(AUTH_ID, AUTH_TOKEN, o.s, &c);
+    if (block) pthread_sigmask(SIG_SETMASK, &old, NULL);
+    free(o.s);
+    char *out = NULL;
+    if (s == PHLO_OK) s = phlo_client_get_phlo(c, PHLO_ID, &out);
+    phlo_string_free(out);
+    phlo_client_free(c);
+    _exit(s == PHLO_BAD_REQUEST || s == PHLO_CONNECTION ? 0 : 3);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+/* A connection the service closes mid-write must not kill the host program (issue 7: "never
+ * crash its host program"). Runs after the "nothing was sent" check: these requests are sent. */
+static void sigpipe(void) {
+  enum { RUNS = 6 };
+  /* Under valgrind each forked child runs its own leak check when it exits, which the child's
+   * live I/O thread fails: these checks are about signals, and run in the native and ASan runs. */
+  const char *preload = getenv("LD_PRELOAD");
+  if (preload != NULL && strstr(preload, "vgpreload") != NULL) {
+    printf("    (the SIGPIPE checks are skipped under valgrind; the ASan run makes them)\n");
+    return;
+  }
+  int killed = 0, untyped = 0, killed_blocked = 0, untyped_blocked = 0;
+  for (int i = 0; i < RUNS; i++) {
+    int st = sigpipe_child(0);
+    if (WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE) killed++;
+    else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) untyped++; /* another signal fails too */
+    st = sigpipe_child(1);
+    if (st != 0)
+      printf("    (SIGPIPE blocked: child status %s %d)\n", WIFSIGNALED(st) ? "signal" : "exit",
+             WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+    if (WIFSIGNALED(st)) killed_blocked++;
+    else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) untyped_blocked++;
+  }
+  g_inputs += 2 * RUNS;
+  if (killed > 0) {
+    printf("    KNOWN ISSUE: %d of %d C programs with SIGPIPE's default action were killed by "
+           "SIGPIPE when the service closed the connection mid-write (an 8 MiB User-Agent, "
+           "answered 431): libphlo's I/O thread (reqwest's blocking runtime, started by "
+           "phlo_client_new) does not block or ignore SIGPIPE, and neither the header nor "
+           "docs/c-api.md tells C callers to. Workaround, proved below: block SIGPIPE while "
+           "calling phlo_client_new (the thread inherits the mask); the Perl binding does this\n",
+           killed, RUNS);
+    g_known_seen++;
+  }
+  char title[256];
+  snprintf(title, sizeof title,
+           "a connection closed mid-write: %d runs with SIGPIPE's default action, each a typed "
+           "error (bad_request or connection) or a known SIGPIPE kill",
+           RUNS);
+  CHECK(title, untyped == 0);
+  snprintf(title, sizeof title,
+           "... and with SIGPIPE blocked while phlo_client_new starts the I/O thread: never "
+           "killed, %d typed errors",
+           RUNS);
+  CHECK(title, killed_blocked == 0 && untyped_blocked == 0);
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc > 1) HUGE_LEN = (size_t)strtoul(argv[1], NULL, 10);
@@ -1176,6 +1262,7 @@ int main(int argc, char **argv) {
   CHECK("the handle still works after all of it", s == PHLO_OK);
   extreme_options();
   details();
+  sigpipe();
   phlo_client_free(g_client);
 
   if (g_longest_error > 2 * HUGE_LEN)
