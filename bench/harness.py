@@ -756,7 +756,7 @@ def write_results(report, calls, repeat):
     out = [
         "# Benchmark results",
         "",
-        f"Written by `bench/run --write` on {now}. Reproduce with `bench/run` (see "
+        f"Written by `{shlex.join(['bench/run'] + sys.argv[1:])}` on {now}. Reproduce with `bench/run` (see "
         "[docs/benchmarks.md](../docs/benchmarks.md) for what is measured and how to read it).",
         "",
         f"Machine: {m['nproc']} cores, {m['cpu']}, {m['ram']} RAM; {m['os']}, Linux {m['kernel']}.",
