@@ -1223,8 +1223,9 @@ static void sigpipe(void) {
   if (killed > 0) {
     printf("    KNOWN ISSUE: %d of %d C programs with SIGPIPE's default action were killed by "
            "SIGPIPE when the service closed the connection mid-write (an 8 MiB User-Agent, "
-           "answered 431; a race: seen in 4 of 4 runs on a loaded machine, in none of dozens "
-           "on a quiet one): libphlo's I/O thread (reqwest's blocking runtime, started by "
+           "answered 431; a race: seen in 4 of 4 runs under valgrind and 1 of 4 native runs "
+           "on a loaded machine, in none of dozens of quiet native runs): libphlo's I/O thread "
+           "(reqwest's blocking runtime, started by "
            "phlo_client_new) neither blocks nor ignores SIGPIPE (most likely its vectored "
            "writes, writev, lack the MSG_NOSIGNAL that Rust's send() uses), and the header and "
            "docs/c-api.md do not tell C callers. Workaround, proved below: block SIGPIPE while calling phlo_client_new (the "
