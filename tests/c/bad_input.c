@@ -1223,8 +1223,8 @@ static void sigpipe(void) {
   if (killed > 0) {
     printf("    KNOWN ISSUE: %d of %d C programs with SIGPIPE's default action were killed by "
            "SIGPIPE when the service closed the connection mid-write (an 8 MiB User-Agent, "
-           "answered 431; a race: seen in 4 of 4 runs under valgrind and 1 of 4 native runs "
-           "on a loaded machine, in none of dozens of quiet native runs): libphlo's I/O thread "
+           "answered 431; a race: seen in 4 of 4 children of a valgrind run on a loaded "
+           "machine, in none of dozens of native runs since): libphlo's I/O thread "
            "(reqwest's blocking runtime, started by "
            "phlo_client_new) neither blocks nor ignores SIGPIPE (most likely its vectored "
            "writes, writev, lack the MSG_NOSIGNAL that Rust's send() uses), and the header and "
