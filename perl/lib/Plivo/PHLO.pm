@@ -297,7 +297,11 @@ Ids, addresses, roles and actions are strings. A number is accepted and sent as 
 with string overloading is sent as its string. An undef argument counts as not given, so a
 required one fails with C<invalid_argument> naming it. A reference where a string belongs, an
 odd-length list of named arguments, or too many positional arguments fail with C<invalid_argument>
-before anything is sent. No call warns.
+before anything is sent. So do the numbers C<Inf> and C<NaN> (as a string parameter or inside a
+payload: JSON has no such number) and a malformed Perl string (the UTF-8 flag on bytes that are
+not UTF-8, as C<Encode::_utf8_on> can make). A method called on the class name or on anything but
+an object of its class (C<< Plivo::PHLO->get_phlo(...) >>) is C<invalid_argument> too. No call
+warns. F<t/04-bad-input.t> tries about ten thousand such inputs.
 
 =head2 Finding libphlo
 
@@ -316,6 +320,12 @@ C<invalid_argument> (libphlo's HTTP client runs on a background thread that a fo
 not have), and the child neither uses nor frees the parent's handle. Likewise a Perl ithread
 does not inherit clients (their handles are not cloned); create one per thread.
 
+libphlo's network I/O runs on that background thread, which L</new> starts with C<SIGPIPE>
+blocked: a connection the service closes while a request is still being written is then the
+C<connection> (or HTTP) error it should be, instead of a C<SIGPIPE> that would kill the program
+(Perl, unlike Rust, leaves C<SIGPIPE> at its default action). The calling thread's signal mask
+and C<$SIG{PIPE}> are left as they were.
+
 =head1 CONSTRUCTOR
 
 =head2 new
@@ -330,7 +340,10 @@ Options (all optional):
 
 The account credentials. When either is omitted (or undef), C<PLIVO_AUTH_ID> and
 C<PLIVO_AUTH_TOKEN> are used. No credentials at all is an C<authentication> error. The token is
-never put in an error message.
+never put in an error: libphlo scrubs it from what it reports, and the Perl layer scrubs every
+error's message, body, api_id and field once more (the token, the Basic credential, and any 8 of
+its characters in a row left where the core cut a quote short). It is not kept in the client
+object either (F<t/10-secrets.t>).
 
 =item base_url
 

@@ -62,8 +62,15 @@ sub start {
     }
     my $out = File::Temp->new(TEMPLATE => 'phlo-sim-out-XXXXXX', TMPDIR => 1);
     my $err = File::Temp->new(TEMPLATE => 'phlo-sim-err-XXXXXX', TMPDIR => 1);
+    my $parent = $$;
     my $pid = fork // die "fork: $!";
     if (!$pid) {
+        # On Linux, the simulator gets SIGTERM when this test process dies, however it dies
+        # (killed by a signal, a timeout), so no simulator outlives its test. Best effort.
+        if ($^O eq 'linux' && eval { require 'syscall.ph'; 1 }) {
+            syscall(&SYS_prctl, 1, 15);    # prctl(PR_SET_PDEATHSIG, SIGTERM)
+            POSIX::_exit(125) if getppid() != $parent;
+        }
         open STDOUT, '>', $out->filename or POSIX::_exit(126);
         open STDERR, '>', $err->filename or POSIX::_exit(126);
         exec $bin, @args or POSIX::_exit(127);
