@@ -10,8 +10,8 @@
  * the client reports attempts (resets, which the simulator does not log, are matched against its
  * resets_before counter). No request lost, none duplicated.
  *
- * Phase 2, faults interleaved at random. The same mix, while the main thread keeps queueing
- * one-shot faults (503/502 with Retry-After: 0 on reads, 429 with Retry-After: 0 on the member
+ * Phase 2, faults interleaved at random. The same mix, while another thread keeps queueing
+ * one-shot faults (one per 8 calls made) (503/502 with Retry-After: 0 on reads, 429 with Retry-After: 0 on the member
  * actions, reset_before on reads) on the paths the healthy calls use, so a success may now hide
  * retries. Every attempt that reaches the simulator is either caught by a fault (the simulator's
  * fault queue says how many uses were consumed: F) or gets the real answer, which ends its call
@@ -151,6 +151,7 @@ static const char *const ROAMING_FAULTS[] = {
 
 static phlo_client *g_client;
 static int g_calls = 500;
+static long g_calls_done; /* calls finished so far in the phase (atomic) */
 
 typedef struct {
   int index, phase;
@@ -207,6 +208,7 @@ static void *work(void *arg) {
     long attempts;
     char why[400];
     phlo_status s = make_call(k, &attempts, why, sizeof why);
+    __atomic_add_fetch(&g_calls_done, 1, __ATOMIC_RELAXED);
     w->calls++;
     w->by_status[s >= 0 && s < N_STATUS ? s : PHLO_PANIC]++;
     w->per_kind_calls[ki]++;
@@ -263,14 +265,21 @@ static long pending_fault_uses(void) {
 static volatile int g_stop_roaming;
 static long g_roaming_pushed;
 
+/* Queues one roaming fault for every 8 calls the workers finish, whatever their speed (native,
+ * ASan or valgrind), picked pseudo-randomly. */
 static void *roam(void *arg) {
   (void)arg;
   unsigned seed = 12345;
+  long next = 0;
   while (!g_stop_roaming) {
-    seed = seed * 1103515245u + 12345u;
-    if (sim_fault(ROAMING_FAULTS[(seed >> 16) % N_ROAMING])) g_roaming_pushed++;
-    struct timespec ts = {0, 10 * 1000000L}; /* one fault every ~10 ms */
-    nanosleep(&ts, NULL);
+    if (__atomic_load_n(&g_calls_done, __ATOMIC_RELAXED) >= next) {
+      seed = seed * 1103515245u + 12345u;
+      if (sim_fault(ROAMING_FAULTS[(seed >> 16) % N_ROAMING])) g_roaming_pushed++;
+      next += 8;
+    } else {
+      struct timespec ts = {0, 1000000L};
+      nanosleep(&ts, NULL);
+    }
   }
   return NULL;
 }
@@ -285,6 +294,7 @@ static void run_phase(int phase, int threads) {
   pthread_barrier_init(&barrier, NULL, (unsigned)threads + 1);
   g_stop_roaming = 0;
   g_roaming_pushed = 0;
+  g_calls_done = 0;
   pthread_t roamer;
   for (int i = 0; i < threads; i++) {
     ws[i].index = i;
