@@ -239,13 +239,10 @@ impl Error {
     /// Secrets shorter than [`MIN_SCRUB_LEN`] are left alone: scrubbing a one-letter test token
     /// would garble every message, and real tokens are far longer.
     pub(crate) fn scrub(mut self, secrets: &[&str]) -> Error {
-        for s in secrets.iter().filter(|s| s.len() >= MIN_SCRUB_LEN) {
-            if self.inner.message.contains(s) {
-                self.inner.message = self.inner.message.replace(s, "***");
-            }
-            if let Some(b) = self.inner.body.as_mut().filter(|b| b.contains(s)) {
-                *b = b.replace(s, "***");
-            }
+        let inner = &mut *self.inner;
+        scrub_in_place(&mut inner.message, secrets);
+        for text in [&mut inner.body, &mut inner.api_id].into_iter().flatten() {
+            scrub_in_place(text, secrets);
         }
         self
     }
@@ -287,6 +284,17 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Replaces every occurrence of each secret of at least [`MIN_SCRUB_LEN`] bytes in `text` by
+/// `***`. The transport applies it to every body it reads, before anything quotes or truncates
+/// it (a truncated quote could otherwise keep part of a token), and [`Error::scrub`] to the rest.
+pub(crate) fn scrub_in_place(text: &mut String, secrets: &[&str]) {
+    for s in secrets.iter().filter(|s| s.len() >= MIN_SCRUB_LEN) {
+        if text.contains(s) {
+            *text = text.replace(s, "***");
+        }
+    }
+}
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
 pub(crate) fn truncate(s: &str, max: usize) -> &str {

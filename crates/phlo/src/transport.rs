@@ -198,7 +198,10 @@ impl Transport {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = self.read_body(&mut resp, status)?;
+        let mut body = self.read_body(&mut resp, status)?;
+        // A server that echoes the credentials back gets them nowhere: not into a result, an
+        // error message, an api_id, or a truncated quote of the body.
+        crate::error::scrub_in_place(&mut body, &[&self.secrets[0], &self.secrets[1]]);
         if (200..300).contains(&status) {
             return Ok((status, body));
         }

@@ -414,6 +414,22 @@ fn the_token_never_shows() {
     let e = good.get_phlo(P).unwrap_err();
     shown.push(format!("{e:?}"));
     shown.push(e.to_json());
+    // Echoed in the api_id, and straddling the point where a decode error cuts its quote.
+    let in_api_id = format!(r#"{{"api_id":"{token}","error":"x"}}"#);
+    sim.push_fault(json!({"kind": "raw_body", "status": 400, "body": in_api_id}))
+        .unwrap();
+    let e = good.get_phlo(P).unwrap_err();
+    assert_eq!(e.api_id(), Some("***"));
+    let straddling = format!("{}{token} and more", "x".repeat(190));
+    sim.push_fault(json!({"kind": "raw_body", "body": straddling}))
+        .unwrap();
+    let e = good.get_phlo(P).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Decode);
+    assert!(
+        !e.message().contains(&token[..8]),
+        "no part of the token: {e}"
+    );
+    shown.push(e.to_json());
     let closed = client_with(&format!("http://127.0.0.1:{}", closed_port()), |b| {
         b.auth_token(token)
     });
