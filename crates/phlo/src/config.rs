@@ -209,7 +209,7 @@ impl ConfigBuilder {
                 };
                 return Err(Error::new(
                     ErrorKind::Authentication,
-                    format!("no credentials: {missing} was not given and {var} is not set"),
+                    format!("no credentials: {missing} is empty or not given, and {var} is empty or not set"),
                 ));
             }
         };
@@ -255,7 +255,19 @@ impl ConfigBuilder {
             env!("PHLO_RUSTC_VERSION")
         );
         if let Some(s) = self.user_agent_suffix.filter(|s| !s.is_empty()) {
+            if s.len() > 256 || s.chars().any(|c| c.is_control() || !c.is_ascii()) {
+                return Err(Error::invalid(
+                    "user_agent_suffix",
+                    "must be at most 256 printable ASCII characters",
+                ));
+            }
             user_agent = format!("plivo-phlo/{VERSION} ({s})");
+        }
+        if self.proxy.as_deref() == Some("") {
+            return Err(Error::invalid(
+                "proxy",
+                "must not be empty (leave it unset for none)",
+            ));
         }
         Ok(Config {
             auth_id,
@@ -264,7 +276,7 @@ impl ConfigBuilder {
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
             retry: self.retry.unwrap_or_default(),
-            proxy: self.proxy.filter(|p| !p.is_empty()),
+            proxy: self.proxy,
             user_agent,
             ca_certs_pem: self.ca_certs_pem,
             max_response_bytes: self
@@ -357,6 +369,15 @@ mod tests {
         let bogus = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_vec();
         let e = crate::Client::new(base().add_ca_cert_pem(bogus).build().unwrap()).unwrap_err();
         assert_eq!(e.field(), Some("ca_cert_pem"), "{e}");
+    }
+
+    #[test]
+    fn odd_options_are_rejected_or_survive() {
+        assert_eq!(base().proxy("").build().unwrap_err().field(), Some("proxy"));
+        let e = base().user_agent_suffix("C\n").build().unwrap_err();
+        assert_eq!(e.field(), Some("user_agent_suffix"));
+        // The largest cap is accepted and does not overflow when a body is read.
+        assert!(crate::Client::new(base().max_response_bytes(usize::MAX).build().unwrap()).is_ok());
     }
 
     #[test]

@@ -316,8 +316,14 @@ impl Operation {
     /// Parameter names are those of [`OpSpec::params`]; an unknown operation, an unknown or
     /// missing parameter, or a parameter of the wrong JSON type is `invalid_argument`.
     pub fn from_params(name: &str, params: &Map<String, Value>) -> Result<Operation> {
+        // Names from the caller are echoed at most 64 bytes long: a huge key must not make a
+        // huge error.
+        let short = |s: &str| crate::error::truncate(s, 64).to_owned();
         let spec = OpSpec::find(name).ok_or_else(|| {
-            Error::invalid("operation", format_args!("unknown operation {name:?}"))
+            Error::invalid(
+                "operation",
+                format_args!("unknown operation {:?}", short(name)),
+            )
         })?;
         if let Some(k) = params.keys().find(|k| {
             !spec
@@ -326,7 +332,7 @@ impl Operation {
                 .any(|p| p.trim_end_matches('?') == k.as_str())
         }) {
             return Err(Error::invalid(
-                k,
+                &short(k),
                 format_args!(
                     "is not a parameter of {name}; expected {}",
                     spec.params.join(", ")

@@ -232,7 +232,7 @@ impl Transport {
             return Err(too_big());
         }
         let mut buf = Vec::with_capacity(resp.content_length().map_or(256, |n| n as usize));
-        resp.take(cap as u64 + 1)
+        resp.take((cap as u64).saturating_add(1))
             .read_to_end(&mut buf)
             .map_err(|e| {
                 let timed_out = e.kind() == std::io::ErrorKind::TimedOut
