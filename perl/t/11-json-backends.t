@@ -108,6 +108,17 @@ subtest 'strings, escapes, non-characters, shapes' => sub {
     ok(!eval { Plivo::PHLO::FFI::decode_json_text('{"a":'); 1 }, 'invalid JSON dies');
 };
 
+subtest "the service's usual answers go to the fast decoder" => sub {
+    my $want = Plivo::PHLO::FFI::json_backend();
+    for my $text ('{"api_id":"8c0f5e2a-9b7d-4c31-a6e4-2f1b0d9c7e58","phlo_id":"3f8e6c4a-2b1d-4e7f-9a5c-8d0b1e2f3a4b","name":"support line","created_on":"2024-05-14 09:31:07.114209+00:00"}',
+        '{"api_id":"x","error":""}', '{"api_id":"x","call_uuids":["1e5","12345678901234567890"],"n":3,"f":1.5}') {
+        is(Plivo::PHLO::FFI::decoder_for($text), $want, "$want for " . substr($text, 0, 40) . '...');
+    }
+    for my $text ('[1e5]', '{"n": 2E-3}', '{"a":[0,-12345678901234567890]}', ' 1.5e3', '{"x":"y","n":1234567890123456789}') {
+        is(Plivo::PHLO::FFI::decoder_for($text), 'JSON::PP', "JSON::PP for $text");
+    }
+};
+
 subtest 'through the client: results decoded alike' => sub {
     my $sim = SimHelper->start;
     my $client = $sim->client(max_retries => 0);

@@ -341,9 +341,9 @@ Options (all optional):
 The account credentials. When either is omitted (or undef), C<PLIVO_AUTH_ID> and
 C<PLIVO_AUTH_TOKEN> are used. No credentials at all is an C<authentication> error. The token is
 never put in an error: libphlo scrubs it from what it reports, and the Perl layer scrubs every
-error's message, body, api_id and field once more (the token, the Basic credential, and any 8 of
-its characters in a row left where the core cut a quote short). It is not kept in the client
-object either (F<t/10-secrets.t>).
+error's message, body, api_id and field once more (the token, the Basic credential, and what is
+left of the token where a quote was cut short: 8 or more of its first or last characters). It
+is not kept in the client object either (F<t/10-secrets.t>).
 
 =item base_url
 

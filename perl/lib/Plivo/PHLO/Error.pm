@@ -143,7 +143,7 @@ The object stringifies to one line:
     Plivo::PHLO::Error [not_found] resource not found (404) at /v1/phlo/... (status 404) at t/x.t line 12.
 
 Neither the message, the string form, the body nor the api_id ever contains the auth token (nor
-8 of its characters in a row).
+8 or more of its first or last characters, where a quote was cut short).
 
 =head1 METHODS
 

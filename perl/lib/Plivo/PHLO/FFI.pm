@@ -141,9 +141,9 @@ my $JSON_DECODE = JSON::PP->new->utf8->allow_nonref;
 # (found by comparing them on random numbers): a 20-digit integer above 2**64 is a number (NV) for
 # JSON::PP and a string for Cpanel::JSON::XS, -9223372036854775809 likewise, and 1e15 is an NV
 # (printing "1e+15") for JSON::PP but an integer (printing "1000000000000000") for
-# Cpanel::JSON::XS. A text holding a run of 19 digits or a digit followed by an exponent
-# therefore goes to JSON::PP (the service's answers have neither), so the data is identical
-# whichever decoder is installed (t/11-json-backends.t).
+# Cpanel::JSON::XS. A text holding such a number therefore goes to JSON::PP (the service's
+# answers have none), so the data is identical whichever decoder is installed
+# (t/11-json-backends.t).
 my $JSON_DECODE_XS;
 our $JSON_BACKEND = 'JSON::PP';
 if (($ENV{PLIVO_PHLO_JSON} // '') ne 'JSON::PP'
@@ -161,9 +161,17 @@ sub json { $JSON }
 sub json_backend { $JSON_BACKEND }
 
 # UTF-8 JSON text -> Perl data; dies on invalid JSON.
+# The texts JSON::PP must decode: a number token (after the start, ':', '[' or ',') with 19 or
+# more digits in a row or with an exponent. Digits and e's inside strings (UUIDs: "4e7f") do not
+# count, so the service's usual answers go to Cpanel::JSON::XS.
+my $PP_ONLY = qr/(?:\A|[:\[,])\s*-?(?:[0-9]{19}|[0-9]+(?:\.[0-9]+)?[eE])/;
+
+# Which decoder decode_json_text uses for $text.
+sub decoder_for { $JSON_DECODE_XS && $_[0] !~ $PP_ONLY ? 'Cpanel::JSON::XS' : 'JSON::PP' }
+
 sub decode_json_text {
     my ($text) = @_;
-    if ($JSON_DECODE_XS && $text !~ /[0-9]{19}|[0-9][eE]/) {
+    if ($JSON_DECODE_XS && $text !~ $PP_ONLY) {
         # Cpanel::JSON::XS warns (a default-on warning) on a non-character such as U+FFFF in a
         # string; JSON::PP does not, and a body may hold one. Nothing here warns.
         no warnings 'utf8';    # nonchar, surrogate, non_unicode
@@ -586,6 +594,13 @@ The decoder of answers in use: C<Cpanel::JSON::XS> when that module (4.0 or late
 else C<JSON::PP>. Setting C<PLIVO_PHLO_JSON=JSON::PP> before the module is loaded forces
 L<JSON::PP>. Both give the same Perl data for every answer (the texts where they differ, holding a long integer or a number
 with an exponent, are always decoded by L<JSON::PP>).
+
+=head2 decoder_for
+
+    my $class = Plivo::PHLO::FFI::decoder_for($utf8_json_text);
+
+Which decoder L</decode_json_text> uses for this text: C<JSON::PP> when it holds a number with 19
+or more digits or an exponent (or when Cpanel::JSON::XS is not in use), else C<Cpanel::JSON::XS>.
 
 =head2 decode_json_text
 
