@@ -569,8 +569,9 @@ Any member action on either node type (C<multi_party_call> or C<conference_bridg
     my $r = $client->raw('POST', $path, { action => 'hold' });
 
 Any request the typed methods lack: a method (C<GET>, C<POST>, C<PUT>, C<DELETE>), a path from
-C</v1/>, and an optional body (a hash reference, sent as JSON; not allowed on C<GET>). Goes through
-the same credentials, timeouts, retries and error mapping.
+C</v1/>, and an optional body (normally a hash reference; any value JSON can carry, an array or a
+string too, is sent as it is and judged by the service; not allowed on C<GET>). Goes through the
+same credentials, timeouts, retries and error mapping.
 
 =head1 OBJECT STYLE
 
