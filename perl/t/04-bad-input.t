@@ -430,10 +430,13 @@ note 'systematic: every option of the constructor';
     # What each option must give for each bad value: 'ok' (a client; nothing sent), 'invalid',
     # 'authentication' (no credentials), or 'either' (the core's own leniency: any proxy string
     # is taken as a host name and fails at the first call, not here). Unlisted values: invalid.
-    my %accept_string = map { $_ => 'ok' } ('int 0', 'int -1', 'int 42', 'int 2**64-1', 'float 1.5', 'float -0.0',
-        'float 1e-300', 'huge 1e300', 'huge 2**64', 'huge 2**70', 'wide character', 'astral character',
-        'non-character U+FFFF', 'invalid UTF-8 bytes', 'dot segments', '4 KiB string', 'glob', 'an error object',
-        'empty string');
+    # A client that was made then makes one call (except with the default base_url, which is
+    # production, or a proxy), which must succeed or fail with a typed error other than panic
+    # (a u64::MAX max_response_bytes once panicked on every call).
+    my %printable = map { $_ => 'ok' } ('int 0', 'int -1', 'int 42', 'int 2**64-1', 'float 1.5', 'float -0.0',
+        'float 1e-300', 'huge 1e300', 'huge 2**64', 'huge 2**70', 'dot segments', 'glob', 'an error object', 'empty string');
+    my %accept_string = (%printable, map { $_ => 'ok' } 'wide character', 'astral character', 'non-character U+FFFF',
+        'invalid UTF-8 bytes', '4 KiB string');
     my %expect = (
         auth_id            => { undef => 'authentication', 'empty string' => 'authentication' },
         # a token is any string up to 512 characters
@@ -443,15 +446,16 @@ note 'systematic: every option of the constructor';
         connect_timeout    => { undef => 'ok', 'int 42' => 'ok', 'float 1.5' => 'ok' },
         max_retries        => { undef => 'ok', 'int 0' => 'ok', 'int 42' => 'ok', 'int 2**64-1' => 'ok', 'float -0.0' => 'ok' },
         action_retry       => { undef => 'ok' },
-        proxy              => { (map { $_ => 'either' } keys %accept_string), undef => 'ok', 'empty string' => 'ok' },
+        proxy              => { (map { $_ => 'either' } grep { $_ ne 'empty string' } keys %accept_string), undef => 'ok' },
         ca_cert_pem        => { undef => 'ok' },
-        user_agent_suffix  => { %accept_string, undef => 'ok' },
+        user_agent_suffix  => { %printable, undef => 'ok' },    # at most 256 printable ASCII characters
         max_response_bytes => { undef => 'ok', 'int 42' => 'ok', 'int 2**64-1' => 'ok' },
     );
     subtest 'bad values in every option of new' => sub {
         local @ENV{qw(PLIVO_AUTH_ID PLIVO_AUTH_TOKEN PLIVO_PHLO_BASE_URL)};
         delete @ENV{qw(PLIVO_AUTH_ID PLIVO_AUTH_TOKEN PLIVO_PHLO_BASE_URL)};
         $sim->reset;
+        my $calls = 0;
         for my $opt (sort keys %expect) {
             my (@fail, $n);
             for my $bad (bad_values()) {
@@ -459,11 +463,18 @@ note 'systematic: every option of the constructor';
                 my $want = $expect{$opt}{$what} // 'invalid';
                 my %o = (auth_id => $AUTH_ID, auth_token => $TOKEN, base_url => $sim->url, $opt => $v);
                 $n++;
-                push @fail, try_input("$opt = $what", $want, $want eq 'invalid' ? $opt : undef, sub { Plivo::PHLO->new(%o) });
+                my $c;
+                push @fail, try_input("$opt = $what", $want, $want eq 'invalid' ? $opt : undef, sub { $c = Plivo::PHLO->new(%o) });
+                next unless $c && $opt ne 'base_url' && $opt ne 'proxy';
+                $calls++;
+                my $r = eval { $c->get_phlo($P) };
+                my $e = $@;
+                push @fail, "$opt = $what: the first call died with " . ($e // '')
+                  unless $r || (Scalar::Util::blessed($e) && $e->isa('Plivo::PHLO::Error') && $e->kind ne 'panic');
             }
             batch_ok("new($opt => ...)", $n, grep { defined } @fail);
         }
-        is($sim->requests->{total}, 0, 'new sends nothing');
+        is($sim->requests->{total}, $calls, "new sends nothing; each of the $calls clients made sent its one call once");
     };
 }
 
@@ -633,12 +644,11 @@ subtest 'big inputs' => sub {
     $try->('8 MiB base_url',       'invalid', 'base_url',  sub { Plivo::PHLO->new(auth_id => $AUTH_ID, auth_token => $TOKEN, base_url => $BIG) });
     $try->('8 MiB ca_cert_pem',    'invalid', 'ca_cert_pem', sub { Plivo::PHLO->new(auth_id => $AUTH_ID, auth_token => $TOKEN, ca_cert_pem => $BIG) });
     $try->('8 MiB auth_token',     'invalid', 'auth_token', sub { Plivo::PHLO->new(auth_id => $AUTH_ID, auth_token => $BIG, base_url => $sim->url) });
-    # Documented: a User-Agent suffix is any string; the service refuses the 8 MiB header (the
-    # simulator answers 431 before it logs the request): a typed error, and the process lives on
-    # (the service closing the connection mid-write raises SIGPIPE in libphlo's thread; see
-    # t/12-sigpipe.t).
-    $try->('8 MiB user_agent_suffix, then a call', 'bad_request', undef, sub {
-        Plivo::PHLO->new(auth_id => $AUTH_ID, auth_token => $TOKEN, base_url => $sim->url, max_retries => 0, user_agent_suffix => $BIG)->get_phlo($P) });
+    $try->('8 MiB user_agent_suffix', 'invalid', 'user_agent_suffix', sub {
+        Plivo::PHLO->new(auth_id => $AUTH_ID, auth_token => $TOKEN, base_url => $sim->url, user_agent_suffix => $BIG) });
+    # The core takes any proxy string as a host name (reported): accepted or refused, typed.
+    $try->('8 MiB proxy',          'either', undef, sub {
+        Plivo::PHLO->new(auth_id => $AUTH_ID, auth_token => $TOKEN, base_url => $sim->url, proxy => $BIG) });
     # Documented: a payload is any JSON object; the core puts no limit on it, the service takes it.
     $try->('8 MiB payload value',  'sent', undef, sub { $client->run_phlo($P, { v => $BIG }) });
     $try->('100,000 payload keys', 'sent', undef, sub { $client->run_phlo($P, \%KEYS) });
