@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::config::Config;
 use crate::error::Result;
 use crate::models::{ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
-use crate::ops::{Method, NodeType, Operation};
+use crate::ops::{Method, NodeType, OpSpec, Operation};
 use crate::transport::{CallOptions, Reply, Transport};
 
 /// A PHLO runner client.
@@ -230,13 +230,13 @@ impl Client {
         to: &str,
         role: Option<&str>,
     ) -> Result<ActionResponse> {
-        self.node_action(
+        self.transfer(
+            "mpc_warm_transfer",
             phlo_id,
             node_id,
-            "warm_transfer",
             trigger_source,
             to,
-            Some(role.unwrap_or("agent")),
+            role,
         )
     }
 
@@ -250,13 +250,36 @@ impl Client {
         to: &str,
         role: Option<&str>,
     ) -> Result<ActionResponse> {
+        self.transfer(
+            "mpc_cold_transfer",
+            phlo_id,
+            node_id,
+            trigger_source,
+            to,
+            role,
+        )
+    }
+
+    /// A transfer by its row of [`crate::OPERATIONS`], which holds its action and the role sent
+    /// when the caller gives none, so the typed methods and the named path agree by construction.
+    fn transfer(
+        &self,
+        name: &str,
+        phlo_id: &str,
+        node_id: &str,
+        trigger_source: &str,
+        to: &str,
+        role: Option<&str>,
+    ) -> Result<ActionResponse> {
+        let spec = OpSpec::find(name).expect("transfers are rows of OPERATIONS");
+        let action = spec.action.expect("a transfer row fixes its action");
         self.node_action(
             phlo_id,
             node_id,
-            "cold_transfer",
+            action,
             trigger_source,
             to,
-            Some(role.unwrap_or("agent")),
+            role.or(spec.default_role),
         )
     }
 
