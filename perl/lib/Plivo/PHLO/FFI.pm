@@ -9,7 +9,6 @@ use warnings;
 
 use Carp ();
 use Cwd ();
-use POSIX ();
 use B ();
 use Scalar::Util ();
 use overload ();
@@ -402,18 +401,10 @@ sub client_new {
     _load();
     my $opts = defined $options ? $JSON->encode($options) : undef;
     my $ptr;
-    # libphlo does its network I/O on a thread it starts here (reqwest's blocking client runs a
-    # runtime thread). When the service closes a connection while a request is still being
-    # written (an early 431 or 413, a reset), that thread's write raises SIGPIPE, whose default
-    # action kills the whole process: Rust programs ignore SIGPIPE, Perl (and C) programs do not.
-    # A thread inherits the signal mask of the thread that starts it, so SIGPIPE is blocked here
-    # while the library starts its thread: there a broken connection is the EPIPE error it
-    # should be, and this thread's mask and the process's SIGPIPE disposition stay the caller's.
-    my $old_mask = POSIX::SigSet->new;
-    POSIX::sigprocmask(POSIX::SIG_BLOCK(), POSIX::SigSet->new(POSIX::SIGPIPE()), $old_mask);
+    # libphlo starts its network I/O thread with SIGPIPE blocked (the core does it), so a
+    # connection the service closes mid-write is an error, never a signal that kills perl.
     my $rc = eval { _client_new($auth_id, $auth_token, $opts, \$ptr) };
     my $err = $@;
-    POSIX::sigprocmask(POSIX::SIG_SETMASK(), $old_mask);
     die $err unless defined $rc;
     my $secrets = _secrets($auth_id, $auth_token);
     die _scrub(_error_from_status($rc), $secrets) if $rc != 0;
