@@ -1,12 +1,14 @@
 //! The handle, [`phlo_client`], and the operations on it.
 //!
-//! Every operation, the typed helpers included, goes through [`Client::call`] with a JSON object
-//! of parameters: the core's table of operations decides the parameters, their defaults and
-//! their checks, so this file only moves C strings into that object and the answer back out.
+//! Every operation goes through the core's named path: [`Client::call`] with a JSON object of
+//! parameters, or [`Client::call_strings`] with name/value string pairs for the typed helpers
+//! and `phlo_client_call_strings` (no JSON to build or parse on the way in). The core's table of
+//! operations decides the parameters, their defaults and their checks, so this file only moves
+//! C strings in and the answer back out.
 
 use std::ffi::c_char;
 
-use plivo_phlo::Client;
+use plivo_phlo::{Client, RawResponse};
 use serde_json::{Map, Value};
 
 use crate::boundary::{fallible, infallible, Failure};
@@ -121,6 +123,19 @@ unsafe fn call_into(
     out_http_status: *mut u16,
 ) -> Result<(), Failure> {
     let resp = client.call(operation, params)?;
+    // SAFETY: forwarded contract.
+    unsafe { answer_into(resp, out_json, out_http_status) }
+}
+
+/// Writes a successful answer to the out-params.
+///
+/// # Safety
+/// `out_json` is writable (checked non-NULL by the caller); `out_http_status` is NULL or writable.
+unsafe fn answer_into(
+    resp: RawResponse,
+    out_json: *mut *mut c_char,
+    out_http_status: *mut u16,
+) -> Result<(), Failure> {
     let json = into_c_string(resp.body)?;
     // SAFETY: both checked or allowed NULL above, writable by the contract.
     unsafe {
@@ -180,35 +195,61 @@ pub unsafe extern "C" fn phlo_client_call(
     })
 }
 
-/// The C string arguments of a typed helper, gathered into a parameter object.
-struct Args(Map<String, Value>);
+/// The most parameters a named operation has (`member_action`: five), with room to spare; more
+/// name/value pairs than this are `PHLO_INVALID_ARGUMENT`.
+const MAX_PARAMS: usize = 8;
 
-impl Args {
-    fn new() -> Args {
-        Args(Map::new())
+/// The C string arguments of a typed helper as name/value pairs, borrowed (no copy, no JSON).
+struct Args<'a> {
+    pairs: [(&'a str, &'a str); MAX_PARAMS],
+    len: usize,
+}
+
+impl<'a> Args<'a> {
+    fn new() -> Args<'a> {
+        Args {
+            pairs: [("", ""); MAX_PARAMS],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, name: &'a str, value: &'a str) -> Result<(), Failure> {
+        let slot = self.pairs.get_mut(self.len).ok_or_else(|| {
+            Failure::from(plivo_phlo::Error::invalid(
+                "count",
+                format_args!("must be at most {MAX_PARAMS}"),
+            ))
+        })?;
+        *slot = (name, value);
+        self.len += 1;
+        Ok(())
     }
 
     /// A required string: NULL is `PHLO_NULL_POINTER` naming `name`.
     ///
     /// # Safety
-    /// `p` is NULL or NUL-terminated.
-    unsafe fn req(mut self, name: &str, p: *const c_char) -> Result<Args, Failure> {
+    /// `p` is NULL or NUL-terminated, and outlives `'a`.
+    unsafe fn req(mut self, name: &'a str, p: *const c_char) -> Result<Args<'a>, Failure> {
         // SAFETY: forwarded contract.
         let v = unsafe { arg_str(p, name) }?;
-        self.0.insert(name.to_owned(), v.into());
+        self.push(name, v)?;
         Ok(self)
     }
 
     /// An optional string: NULL leaves the parameter out (the operation's default applies).
     ///
     /// # Safety
-    /// `p` is NULL or NUL-terminated.
-    unsafe fn opt(mut self, name: &str, p: *const c_char) -> Result<Args, Failure> {
+    /// `p` is NULL or NUL-terminated, and outlives `'a`.
+    unsafe fn opt(mut self, name: &'a str, p: *const c_char) -> Result<Args<'a>, Failure> {
         // SAFETY: forwarded contract.
         if let Some(v) = unsafe { opt_str(p, name) }? {
-            self.0.insert(name.to_owned(), v.into());
+            self.push(name, v)?;
         }
         Ok(self)
+    }
+
+    fn as_slice(&self) -> &[(&'a str, &'a str)] {
+        &self.pairs[..self.len]
     }
 }
 
@@ -216,19 +257,85 @@ impl Args {
 ///
 /// # Safety
 /// As the typed helpers.
-unsafe fn typed(
+unsafe fn typed<'a>(
     client: *const phlo_client,
     operation: &str,
-    args: impl FnOnce() -> Result<Args, Failure>,
+    args: impl FnOnce() -> Result<Args<'a>, Failure>,
     out_json: *mut *mut c_char,
 ) -> phlo_status {
     fallible(|| {
         // SAFETY: NULL or a live handle, by the contract.
         let client = unsafe { handle(client) }?;
-        let params = args()?.0;
+        let args = args()?;
         let out_json = out_param(out_json, "out_json")?;
+        let resp = client.call_strings(operation, args.as_slice())?;
         // SAFETY: `out_json` checked; no status out-param.
-        unsafe { call_into(client, operation, &params, out_json, std::ptr::null_mut()) }
+        unsafe { answer_into(resp, out_json, std::ptr::null_mut()) }
+    })
+}
+
+/// Runs any named operation whose parameters are strings, given as two arrays: the generic
+/// entry point without JSON on the way in (every operation but `run_phlo` with a payload and
+/// `raw` with a body, whose values are JSON).
+///
+/// - `operation`: a name from `phlo_operations_json()`, as for `phlo_client_call()`.
+/// - `names`, `values`: `count` parameter names and their values, e.g. `{"phlo_id", "node_id",
+///   "trigger_source", "to"}` and the matching strings. A NULL value leaves that parameter out
+///   (the operation's default applies, or it is reported missing); a NULL name is
+///   `PHLO_NULL_POINTER`. Both arrays may be NULL when `count` is 0. Copied as needed: you may
+///   free them after the call.
+/// - `count`: the number of pairs, at most 8 (no operation has more than 5 parameters).
+/// - `out_json`, `out_http_status`: as for `phlo_client_call()`.
+///
+/// Returns and fails exactly like `phlo_client_call()` with the same parameters as a JSON
+/// object; a name given twice is `PHLO_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `operation` is NULL or NUL-terminated; `names` and
+/// `values` are NULL or point to `count` pointers each, every one NULL or NUL-terminated; the
+/// out-params are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn phlo_client_call_strings(
+    client: *const phlo_client,
+    operation: *const c_char,
+    names: *const *const c_char,
+    values: *const *const c_char,
+    count: usize,
+    out_json: *mut *mut c_char,
+    out_http_status: *mut u16,
+) -> phlo_status {
+    fallible(|| {
+        // SAFETY (all): pointers are NULL or valid, by the contract; NULL is checked.
+        let client = unsafe { handle(client) }?;
+        let operation = unsafe { arg_str(operation, "operation") }?;
+        let out_json = out_param(out_json, "out_json")?;
+        if count > MAX_PARAMS {
+            return Err(plivo_phlo::Error::invalid(
+                "count",
+                format_args!("must be at most {MAX_PARAMS}"),
+            )
+            .into());
+        }
+        let mut args = Args::new();
+        if count > 0 {
+            if names.is_null() {
+                return Err(Failure::null("names"));
+            }
+            if values.is_null() {
+                return Err(Failure::null("values"));
+            }
+            for i in 0..count {
+                // SAFETY: both arrays hold `count` pointers, by the contract.
+                let (n, v) = unsafe { (*names.add(i), *values.add(i)) };
+                let name = unsafe { arg_str(n, "names") }?;
+                if let Some(value) = unsafe { opt_str(v, name) }? {
+                    args.push(name, value)?;
+                }
+            }
+        }
+        let resp = client.call_strings(operation, args.as_slice())?;
+        // SAFETY: `out_json` checked; `out_http_status` NULL or writable.
+        unsafe { answer_into(resp, out_json, out_http_status) }
     })
 }
 
@@ -453,19 +560,17 @@ pub unsafe extern "C" fn phlo_client_run_phlo(
     payload_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> phlo_status {
-    unsafe {
-        typed(
-            client,
-            "run_phlo",
-            || {
-                let mut args = Args::new().req("phlo_id", phlo_id)?;
-                let payload = opt_str(payload_json, "payload_json")?;
-                if let Some(v) = json_value(payload, "payload_json")? {
-                    args.0.insert("payload".into(), v);
-                }
-                Ok(args)
-            },
-            out_json,
-        )
-    }
+    fallible(|| {
+        // SAFETY (all): pointers are NULL or valid, by the contract; NULL is checked.
+        let client = unsafe { handle(client) }?;
+        let phlo_id = unsafe { arg_str(phlo_id, "phlo_id") }?;
+        let payload = unsafe { opt_str(payload_json, "payload_json") }?;
+        let mut params = Map::new();
+        params.insert("phlo_id".into(), phlo_id.into());
+        if let Some(v) = json_value(payload, "payload_json")? {
+            params.insert("payload".into(), v);
+        }
+        let out_json = out_param(out_json, "out_json")?;
+        unsafe { call_into(client, "run_phlo", &params, out_json, std::ptr::null_mut()) }
+    })
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::models::{ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
+use crate::models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
 use crate::ops::{Method, NodeType, OpSpec, Operation};
 use crate::transport::{CallOptions, Reply, Transport};
 
@@ -112,11 +112,33 @@ impl Client {
         })
     }
 
+    /// Sends `op` and parses its answer once into `T` (the operation's model), keeping the
+    /// status and the body text: what the bindings' typed results are made of, with no second
+    /// parse. A body that does not fit `T` is a `decode` error.
+    pub fn execute_as<T: serde::de::DeserializeOwned>(&self, op: &Operation) -> Result<Answer<T>> {
+        let reply = self.send(op, &CallOptions::default())?;
+        // A decode error quotes the body, which a server may have filled with the credentials.
+        let value = reply.decode().map_err(|e| self.inner.transport.scrub(e))?;
+        Ok(Answer {
+            value,
+            status: reply.status,
+            body: reply.body,
+        })
+    }
+
     /// Runs the named operation (a row of [`crate::OPERATIONS`]) with a JSON object of
     /// parameters, e.g. `call("mpc_cold_transfer", &json!({...}))`. This is how the bindings
     /// reach every operation.
     pub fn call(&self, name: &str, params: &Map<String, Value>) -> Result<RawResponse> {
         self.execute(&Operation::from_params(name, params)?)
+    }
+
+    /// [`Client::call`] with name/value string pairs instead of a JSON object, e.g.
+    /// `call_strings("mpc_hold", &[("phlo_id", p), ("node_id", n), ("member_id", m)])`: the
+    /// typed helpers of the bindings take this path, with nothing to encode or parse on the way
+    /// in (see [`Operation::from_strings`]).
+    pub fn call_strings(&self, name: &str, params: &[(&str, &str)]) -> Result<RawResponse> {
+        self.execute(&Operation::from_strings(name, params)?)
     }
 
     /// A raw request: `method`, a path from `/v1/`, an optional JSON body.
@@ -135,9 +157,7 @@ impl Client {
     }
 
     fn typed<T: serde::de::DeserializeOwned>(&self, op: Operation) -> Result<T> {
-        // A decode error quotes the body, which a server may have filled with the credentials.
-        let reply = self.send(&op, &CallOptions::default())?;
-        reply.decode().map_err(|e| self.inner.transport.scrub(e))
+        self.execute_as(&op).map(|a| a.value)
     }
 
     /// Reads a PHLO. A 404 is `not_found`.

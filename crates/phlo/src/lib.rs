@@ -33,7 +33,7 @@ pub mod validate;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, Secret, VERSION};
 pub use error::{Error, ErrorKind, Result};
-pub use models::{ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
+pub use models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
 pub use ops::{operations_json, Method, NodeType, OpSpec, Operation, Request, OPERATIONS};
 pub use retry::{ActionRetry, RetryPolicy};
 pub use transport::CallOptions;

@@ -131,6 +131,18 @@ pub struct ActionResponse {
     pub extra: Map<String, Value>,
 }
 
+/// A successful answer parsed into its model `T`, with the HTTP status and the body text as
+/// received (from [`Client::execute_as`](crate::Client::execute_as): one parse for both).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer<T> {
+    /// The parsed body.
+    pub value: T,
+    /// The HTTP status (any 2xx).
+    pub status: u16,
+    /// The body text, exactly as received.
+    pub body: String,
+}
+
 /// A successful answer as received: the HTTP status and the body text (a JSON object).
 ///
 /// This is what the generic entry points return; bindings hand `body` on without re-encoding.

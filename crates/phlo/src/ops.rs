@@ -311,11 +311,24 @@ impl Operation {
     }
 
     /// Builds the named operation `name` (a row of [`OPERATIONS`]) from a JSON object of
-    /// parameters, as the C, Python and Perl layers do.
+    /// parameters, as the generic entry point of every binding does.
     ///
     /// Parameter names are those of [`OpSpec::params`]; an unknown operation, an unknown or
     /// missing parameter, or a parameter of the wrong JSON type is `invalid_argument`.
     pub fn from_params(name: &str, params: &Map<String, Value>) -> Result<Operation> {
+        Operation::from_args(name, Args::Json(params))
+    }
+
+    /// Builds the named operation from name/value string pairs, as the typed helpers of the C,
+    /// Python and Perl layers do: the same table, defaults and checks as
+    /// [`Operation::from_params`], with no JSON object to build for arguments that are all
+    /// strings. A name given twice is `invalid_argument`; `payload` and `body`, which are JSON
+    /// values, cannot be given this way (use [`Operation::from_params`]).
+    pub fn from_strings(name: &str, params: &[(&str, &str)]) -> Result<Operation> {
+        Operation::from_args(name, Args::Strings(params))
+    }
+
+    fn from_args(name: &str, args: Args<'_>) -> Result<Operation> {
         // Names from the caller are echoed at most 64 bytes long: a huge key must not make a
         // huge error.
         let short = |s: &str| crate::error::truncate(s, 64).to_owned();
@@ -325,12 +338,12 @@ impl Operation {
                 format_args!("unknown operation {:?}", short(name)),
             )
         })?;
-        if let Some(k) = params.keys().find(|k| {
-            !spec
-                .params
-                .iter()
-                .any(|p| p.trim_end_matches('?') == k.as_str())
-        }) {
+        let known = |k: &str| spec.params.iter().any(|p| p.trim_end_matches('?') == k);
+        let unknown = match args {
+            Args::Json(m) => m.keys().map(String::as_str).find(|k| !known(k)),
+            Args::Strings(p) => p.iter().map(|(k, _)| *k).find(|k| !known(k)),
+        };
+        if let Some(k) = unknown {
             return Err(Error::invalid(
                 &short(k),
                 format_args!(
@@ -339,7 +352,15 @@ impl Operation {
                 ),
             ));
         }
-        let args = Params(params);
+        if let Args::Strings(pairs) = args {
+            let twice = pairs
+                .iter()
+                .enumerate()
+                .find(|(i, (k, _))| pairs[..*i].iter().any(|(j, _)| j == k));
+            if let Some((_, (k, _))) = twice {
+                return Err(Error::invalid(&short(k), "is given twice"));
+            }
+        }
         let node_type = match spec.node_type {
             Some(t) => t,
             None if spec.params.contains(&"node_type") => {
@@ -357,9 +378,9 @@ impl Operation {
             },
             Endpoint::RunPhlo => Operation::RunPhlo {
                 phlo_id: args.string("phlo_id")?,
-                payload: match params.get("payload") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::Object(m)) => Some(m.clone()),
+                payload: match args.get("payload") {
+                    None | Some(Arg::Json(Value::Null)) => None,
+                    Some(Arg::Json(Value::Object(m))) => Some(m.clone()),
                     Some(_) => return Err(Error::invalid("payload", "must be a JSON object")),
                 },
             },
@@ -392,29 +413,58 @@ impl Operation {
             Endpoint::Raw => Operation::Raw {
                 method: Method::parse(args.str("method")?)?,
                 path: args.string("path")?,
-                body: params.get("body").filter(|b| !b.is_null()).cloned(),
+                body: match args.get("body") {
+                    None | Some(Arg::Json(Value::Null)) => None,
+                    Some(Arg::Json(b)) => Some(b.clone()),
+                    Some(Arg::Str(_)) => {
+                        return Err(Error::invalid("body", "must be a JSON value, not text"))
+                    }
+                },
             },
         })
     }
 }
 
-/// Typed access to a JSON parameter object, with errors that name the parameter.
-struct Params<'a>(&'a Map<String, Value>);
+/// An operation's parameters as a binding holds them.
+#[derive(Clone, Copy)]
+enum Args<'a> {
+    /// A JSON object (the generic entry point).
+    Json(&'a Map<String, Value>),
+    /// Name/value pairs of strings (the typed helpers).
+    Strings(&'a [(&'a str, &'a str)]),
+}
 
-impl Params<'_> {
-    fn str(&self, key: &str) -> Result<&str> {
-        match self.0.get(key) {
-            Some(Value::String(s)) => Ok(s),
-            None | Some(Value::Null) => Err(Error::invalid(key, "is required")),
+/// One parameter's value.
+enum Arg<'a> {
+    Json(&'a Value),
+    Str(&'a str),
+}
+
+impl<'a> Args<'a> {
+    fn get(self, key: &str) -> Option<Arg<'a>> {
+        match self {
+            Args::Json(m) => m.get(key).map(Arg::Json),
+            Args::Strings(p) => p.iter().find(|(k, _)| *k == key).map(|(_, v)| Arg::Str(v)),
+        }
+    }
+
+    /// A required string, with errors that name the parameter.
+    fn str(self, key: &str) -> Result<&'a str> {
+        match self.get(key) {
+            Some(Arg::Str(s)) => Ok(s),
+            Some(Arg::Json(Value::String(s))) => Ok(s),
+            None | Some(Arg::Json(Value::Null)) => Err(Error::invalid(key, "is required")),
             Some(_) => Err(Error::invalid(key, "must be a string")),
         }
     }
-    fn string(&self, key: &str) -> Result<String> {
+
+    fn string(self, key: &str) -> Result<String> {
         self.str(key).map(str::to_owned)
     }
-    fn opt_string(&self, key: &str) -> Result<Option<String>> {
-        match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
+
+    fn opt_string(self, key: &str) -> Result<Option<String>> {
+        match self.get(key) {
+            None | Some(Arg::Json(Value::Null)) => Ok(None),
             _ => self.string(key).map(Some),
         }
     }
@@ -920,5 +970,91 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{}: {e}", spec.name));
         }
         assert_eq!(OPERATIONS.len(), 23);
+    }
+
+    #[test]
+    fn string_pairs_build_the_same_operations_as_json_objects() {
+        let all = [
+            ("phlo_id", P),
+            ("node_id", N),
+            ("run_id", P),
+            ("node_type", "conference_bridge"),
+            ("member_id", "+14153336666"),
+            ("to", "+14152225555"),
+            ("trigger_source", "+14152223333"),
+            ("role", "agent"),
+            ("action", "hold"),
+            ("method", "GET"),
+            ("path", "/v1/phlo/x"),
+        ];
+        for spec in OPERATIONS {
+            let pairs: Vec<(&str, &str)> = spec
+                .params
+                .iter()
+                .map(|k| k.trim_end_matches('?'))
+                .filter_map(|k| all.iter().find(|(n, _)| *n == k).copied())
+                .collect();
+            let object: Map<String, Value> = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), json!(v)))
+                .collect();
+            let from_json = Operation::from_params(spec.name, &object)
+                .unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+            let from_strings = Operation::from_strings(spec.name, &pairs)
+                .unwrap_or_else(|e| panic!("{}: {e}", spec.name));
+            assert_eq!(from_json, from_strings, "{}", spec.name);
+            // Without the optional role, the row's default applies the same way.
+            let no_role: Vec<(&str, &str)> = pairs
+                .iter()
+                .copied()
+                .filter(|(k, _)| *k != "role")
+                .collect();
+            if spec.params.contains(&"role?") {
+                let op = Operation::from_strings(spec.name, &no_role).unwrap();
+                let mut object = object.clone();
+                object.remove("role");
+                assert_eq!(op, Operation::from_params(spec.name, &object).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn string_pairs_are_checked_like_json_objects() {
+        let cold = [
+            ("phlo_id", P),
+            ("node_id", N),
+            ("trigger_source", "+14152223333"),
+            ("to", "+14152225555"),
+        ];
+        let op = Operation::from_strings("mpc_cold_transfer", &cold).unwrap();
+        let req = op.request("MAXXXXXXXXXXXXXXXXXX").unwrap();
+        assert_eq!(
+            req.body.as_deref(),
+            Some(
+                r#"{"action":"cold_transfer","to":"+14152225555","role":"agent","trigger_source":"+14152223333"}"#
+            )
+        );
+        let field = |name: &str, pairs: &[(&str, &str)]| {
+            let e = Operation::from_strings(name, pairs).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+            e.field().map(str::to_owned)
+        };
+        assert_eq!(
+            field("mpc_cold_transfer", &cold[..3]).as_deref(),
+            Some("to")
+        );
+        let twice = [cold[0], cold[1], cold[2], cold[3], ("to", "+14152226666")];
+        assert_eq!(field("mpc_cold_transfer", &twice).as_deref(), Some("to"));
+        let extra = [cold[0], cold[1], cold[2], cold[3], ("colour", "red")];
+        assert_eq!(
+            field("mpc_cold_transfer", &extra).as_deref(),
+            Some("colour")
+        );
+        assert_eq!(field("no_such_op", &cold).as_deref(), Some("operation"));
+        // JSON-valued parameters are not strings.
+        let run = [("phlo_id", P), ("payload", "{}")];
+        assert_eq!(field("run_phlo", &run).as_deref(), Some("payload"));
+        let raw = [("method", "POST"), ("path", "/v1/phlo/x"), ("body", "{}")];
+        assert_eq!(field("raw", &raw).as_deref(), Some("body"));
     }
 }

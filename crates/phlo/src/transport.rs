@@ -19,7 +19,11 @@ pub(crate) struct Transport {
     http: Http,
     /// The credentials, and their base64 form, scrubbed from every error.
     secrets: [String; 2],
-    base_url: String,
+    /// The base URL, parsed once; each request only sets its path (and query) on a copy.
+    base: reqwest::Url,
+    /// The base URL's own path without its trailing slash (`""` for a host root), put before
+    /// every request's `/v1/...` path.
+    prefix: String,
     max_response_bytes: usize,
 }
 
@@ -101,10 +105,15 @@ impl Transport {
                 )
             }
         })?;
+        // `Config` checked the base URL already, so this parse cannot fail in practice.
+        let base = reqwest::Url::parse(&config.base_url)
+            .map_err(|_| Error::invalid("base_url", "is not a URL"))?;
+        let prefix = base.path().trim_end_matches('/').to_owned();
         Ok(Transport {
             http,
             secrets: [token.to_owned(), basic],
-            base_url: config.base_url.clone(),
+            base,
+            prefix,
             max_response_bytes: config.max_response_bytes,
         })
     }
@@ -123,11 +132,10 @@ impl Transport {
         timeout: Option<Duration>,
     ) -> Result<Reply> {
         let start = Instant::now();
-        let url = format!("{}{}", self.base_url, req.path);
         let mut attempt = 1;
         loop {
             let t0 = Instant::now();
-            let outcome = self.attempt(req, &url, timeout);
+            let outcome = self.attempt(req, timeout);
             let status = match &outcome {
                 Ok((s, _)) => Some(*s),
                 Err(e) => e.status(),
@@ -164,20 +172,35 @@ impl Transport {
         }
     }
 
+    /// The request URL: the base URL with `path` (already checked and percent-encoded by
+    /// [`Operation::request`](crate::ops::Operation::request)) after its own path.
+    ///
+    /// The base is parsed once, when the client is built; a call only sets its path and query,
+    /// which costs a fraction of parsing a whole URL string again.
+    fn url(&self, path: &str) -> reqwest::Url {
+        let (route, query) = match path.split_once('?') {
+            Some((r, q)) => (r, Some(q)),
+            None => (path, None),
+        };
+        let mut url = self.base.clone();
+        if self.prefix.is_empty() {
+            url.set_path(route);
+        } else {
+            url.set_path(&format!("{}{route}", self.prefix));
+        }
+        url.set_query(query);
+        url
+    }
+
     /// One HTTP exchange.
-    fn attempt(
-        &self,
-        req: &Request,
-        url: &str,
-        timeout: Option<Duration>,
-    ) -> Result<(u16, String)> {
+    fn attempt(&self, req: &Request, timeout: Option<Duration>) -> Result<(u16, String)> {
         let method = match req.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut rb = self.http.request(method, url);
+        let mut rb = self.http.request(method, self.url(&req.path));
         if let Some(body) = &req.body {
             rb = rb
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
