@@ -226,6 +226,30 @@ void phlo_client_free(struct phlo_client *client);
 enum phlo_status phlo_client_call(const struct phlo_client *client, const char *operation, const char *params_json, char **out_json, uint16_t *out_http_status);
 
 /**
+ * Runs any named operation whose parameters are strings, given as two arrays: the generic
+ * entry point without JSON on the way in (every operation but `run_phlo` with a payload and
+ * `raw` with a body, whose values are JSON).
+ *
+ * - `operation`: a name from `phlo_operations_json()`, as for `phlo_client_call()`.
+ * - `names`, `values`: `count` parameter names and their values, e.g. `{"phlo_id", "node_id",
+ *   "trigger_source", "to"}` and the matching strings. A NULL value leaves that parameter out
+ *   (the operation's default applies, or it is reported missing); a NULL name is
+ *   `PHLO_NULL_POINTER`. Both arrays may be NULL when `count` is 0. Copied as needed: you may
+ *   free them after the call.
+ * - `count`: the number of pairs, at most 8 (no operation has more than 5 parameters).
+ * - `out_json`, `out_http_status`: as for `phlo_client_call()`.
+ *
+ * Returns and fails exactly like `phlo_client_call()` with the same parameters as a JSON
+ * object; a name given twice is `PHLO_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `operation` is NULL or NUL-terminated; `names` and
+ * `values` are NULL or point to `count` pointers each, every one NULL or NUL-terminated; the
+ * out-params are NULL or writable.
+ */
+enum phlo_status phlo_client_call_strings(const struct phlo_client *client, const char *operation, const char *const *names, const char *const *values, size_t count, char **out_json, uint16_t *out_http_status);
+
+/**
  * Adds a party to a multi-party call: `action=call` (the `mpc_call` operation).
  *
  * `phlo_id`, `node_id` (the multi-party-call node), `trigger_source` (the connected member on

@@ -211,6 +211,84 @@ static void test_mpc(phlo_client *c) {
   phlo_string_free(out);
 }
 
+/* phlo_client_call_strings: the named path with parameters as two string arrays, no JSON. */
+static void test_call_strings(phlo_client *c) {
+  sim_reset();
+  const char *names[] = {"phlo_id", "node_id", "trigger_source", "to", "role"};
+  const char *values[] = {PHLO_ID, MPC_NODE, AGENT, "+14152225555", NULL};
+  char *out = NULL;
+  uint16_t http = 0;
+  int before = sim_request_total();
+  phlo_status s = phlo_client_call_strings(c, "mpc_cold_transfer", names, values, 5, &out, &http);
+  CHECK("call_strings mpc_cold_transfer (NULL role = agent): the seed call, byte for byte",
+        s == PHLO_OK && http == 201 && contains(out, "\"error\":\"\"") &&
+            sim_request_total() == before + 1 &&
+            last_request_was("POST", MPC_PATH,
+                             "{\\\"action\\\":\\\"cold_transfer\\\",\\\"to\\\":\\\"+14152225555\\\","
+                             "\\\"role\\\":\\\"agent\\\",\\\"trigger_source\\\":\\\"+14152223333\\\"}"));
+  CHECK("call_strings mpc_cold_transfer: the new agent is in, the initiator has left",
+        node_has(MPC_NODE, MEMBER("+14152225555", "agent", "connected")) &&
+            node_has(MPC_NODE, MEMBER(AGENT, "agent", "left")));
+  phlo_string_free(out);
+
+  const char *mnames[] = {"phlo_id", "node_id", "member_id"};
+  const char *mvalues[] = {PHLO_ID, MPC_NODE, CUSTOMER};
+  out = NULL;
+  s = phlo_client_call_strings(c, "mpc_member_hold", mnames, mvalues, 3, &out, NULL);
+  CHECK("call_strings mpc_member_hold holds the member (NULL out_http_status allowed)",
+        s == PHLO_OK && node_has(MPC_NODE, MEMBER(CUSTOMER, "customer", "on_hold")));
+  phlo_string_free(out);
+
+  const char *gnames[] = {"phlo_id"};
+  const char *gvalues[] = {PHLO_ID};
+  out = NULL;
+  s = phlo_client_call_strings(c, "get_phlo", gnames, gvalues, 1, &out, &http);
+  CHECK("call_strings get_phlo returns the PHLO with HTTP 200",
+        s == PHLO_OK && http == 200 && contains(out, "\"name\":\"support line\""));
+  phlo_string_free(out);
+
+  /* Misuse: each a status and a named field, nothing sent, out-params untouched. */
+  char *sentinel = (char *)"untouched";
+  out = sentinel;
+  http = 7;
+  before = sim_request_total();
+  const char *twice_names[] = {"phlo_id", "phlo_id"};
+  const char *twice_values[] = {PHLO_ID, PHLO_ID};
+  s = phlo_client_call_strings(c, "get_phlo", twice_names, twice_values, 2, &out, &http);
+  CHECK_ERROR("call_strings: a name given twice is PHLO_INVALID_ARGUMENT", s, PHLO_INVALID_ARGUMENT,
+              "\"field\":\"phlo_id\"", "given twice");
+  s = phlo_client_call_strings(c, "mpc_cold_transfer", names, values, 3, &out, &http);
+  CHECK_ERROR("call_strings: a missing parameter is PHLO_INVALID_ARGUMENT naming it", s,
+              PHLO_INVALID_ARGUMENT, "\"field\":\"to\"", "is required");
+  s = phlo_client_call_strings(c, "get_phlo", NULL, gvalues, 1, &out, &http);
+  CHECK_ERROR("call_strings: NULL names with a count is PHLO_NULL_POINTER", s, PHLO_NULL_POINTER,
+              "\"field\":\"names\"", NULL);
+  s = phlo_client_call_strings(c, "get_phlo", gnames, NULL, 1, &out, &http);
+  CHECK_ERROR("call_strings: NULL values with a count is PHLO_NULL_POINTER", s, PHLO_NULL_POINTER,
+              "\"field\":\"values\"", NULL);
+  const char *null_name[] = {NULL};
+  s = phlo_client_call_strings(c, "get_phlo", null_name, gvalues, 1, &out, &http);
+  CHECK_ERROR("call_strings: a NULL name is PHLO_NULL_POINTER", s, PHLO_NULL_POINTER,
+              "\"field\":\"names\"", NULL);
+  const char *bad_value[] = {"\xff\xfe"};
+  s = phlo_client_call_strings(c, "get_phlo", gnames, bad_value, 1, &out, &http);
+  CHECK_ERROR("call_strings: a value that is not UTF-8 is PHLO_INVALID_UTF8 naming it", s,
+              PHLO_INVALID_UTF8, "\"field\":\"phlo_id\"", NULL);
+  s = phlo_client_call_strings(c, "get_phlo", gnames, gvalues, 9, &out, &http);
+  CHECK_ERROR("call_strings: more than 8 pairs is PHLO_INVALID_ARGUMENT", s, PHLO_INVALID_ARGUMENT,
+              "\"field\":\"count\"", NULL);
+  const char *payload_names[] = {"phlo_id", "payload"};
+  const char *payload_values[] = {PHLO_ID, "{}"};
+  s = phlo_client_call_strings(c, "run_phlo", payload_names, payload_values, 2, &out, &http);
+  CHECK_ERROR("call_strings: a JSON-valued parameter as text is PHLO_INVALID_ARGUMENT", s,
+              PHLO_INVALID_ARGUMENT, "\"field\":\"payload\"", NULL);
+  s = phlo_client_call_strings(c, "get_phlo", NULL, NULL, 0, &out, &http);
+  CHECK_ERROR("call_strings: no pairs at all (NULL arrays, count 0) reports the missing id", s,
+              PHLO_INVALID_ARGUMENT, "\"field\":\"phlo_id\"", "is required");
+  CHECK("call_strings: out-params untouched and nothing sent by any misuse",
+        out == sentinel && http == 7 && sim_request_total() == before);
+}
+
 static void test_bridge(phlo_client *c) {
   sim_reset();
   char *out = member_op(c, "bridge_member_mute", BRIDGE_NODE, "+14155550123");
@@ -292,6 +370,7 @@ void test_operations(void) {
   phlo_client *c = sim_client(NULL);
   test_reads(c);
   test_mpc(c);
+  test_call_strings(c);
   test_bridge(c);
   test_runs(c);
   phlo_client_free(c);
