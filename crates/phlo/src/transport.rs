@@ -402,4 +402,33 @@ mod tests {
         assert_eq!(super::base64(b"a"), "YQ==");
         assert_eq!(super::base64(b"ab"), "YWI=");
     }
+
+    #[test]
+    fn urls_are_the_base_with_the_path_as_parsing_the_joined_string_gives() {
+        let paths = [
+            "/v1/phlo/3f8e6c4a-2b1d-4e7f-9a5c-8d0b1e2f3a4b",
+            "/v1/phlo/p/multi_party_call/n/members/sip:alice@example.com",
+            "/v1/phlo/p/multi_party_call/n/members/%2B1%20415",
+            "/v1/phlo/p/runs/r?limit=2&offset=0",
+            "/v1/a;b=c/d,e/~f/!$&'()*+=",
+        ];
+        for base in [
+            "http://127.0.0.1:8080",
+            "https://phlorunner.plivo.com",
+            "http://gw.example:81/phlo-proxy",
+            "http://gw.example/a/b/",
+        ] {
+            let config = crate::Config::builder()
+                .auth_id("MAXXXXXXXXXXXXXXXXXX")
+                .auth_token("tok")
+                .base_url(base)
+                .build()
+                .unwrap();
+            let t = super::Transport::new(&config).unwrap();
+            for path in paths {
+                let joined = reqwest::Url::parse(&format!("{}{path}", config.base_url())).unwrap();
+                assert_eq!(t.url(path), joined, "{base} + {path}");
+            }
+        }
+    }
 }

@@ -378,3 +378,105 @@ fn one_client_serves_many_threads() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<plivo_phlo::Client>();
 }
+
+/// The string-pair form of the named path sends exactly what the JSON-object form sends, for
+/// every operation (run_phlo without a payload, raw without a body).
+#[test]
+fn every_named_operation_through_call_strings_sends_the_same_request() {
+    let (sim, client) = setup();
+    for spec in OPERATIONS {
+        let member = if spec.node_type == Some(NodeType::ConferenceBridge) {
+            "+14155550123"
+        } else {
+            CUSTOMER
+        };
+        let node = if spec.node_type == Some(NodeType::ConferenceBridge) {
+            C
+        } else {
+            N
+        };
+        let path = format!("/v1/phlo/{P}");
+        let mut sent = Vec::new();
+        for form in ["json", "strings"] {
+            sim.reset();
+            let mut member = member;
+            if spec.name == "mpc_member_abort_transfer" || spec.name == "mpc_member_resume_call" {
+                client
+                    .mpc_warm_transfer(P, N, AGENT, "+14154447777", None)
+                    .unwrap();
+                member = AGENT;
+            }
+            let run_id = client.run_phlo(P, None).unwrap().run_id().to_owned();
+            let action = if spec.name == "node_action" {
+                "cold_transfer"
+            } else {
+                "hold"
+            };
+            let all = [
+                ("phlo_id", P),
+                ("node_id", node),
+                ("run_id", run_id.as_str()),
+                ("node_type", "multi_party_call"),
+                ("member_id", member),
+                ("to", NEW_AGENT),
+                ("trigger_source", AGENT),
+                ("role", "agent"),
+                ("action", action),
+                ("method", "GET"),
+                ("path", path.as_str()),
+            ];
+            let pairs: Vec<(&str, &str)> = spec
+                .params
+                .iter()
+                .map(|k| k.trim_end_matches('?'))
+                .filter_map(|k| all.iter().find(|(n, _)| *n == k).copied())
+                .collect();
+            let before = total(&sim);
+            let r = if form == "json" {
+                let object = pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), json!(v)))
+                    .collect::<serde_json::Map<_, _>>();
+                client.call(spec.name, &object)
+            } else {
+                client.call_strings(spec.name, &pairs)
+            }
+            .unwrap_or_else(|e| panic!("{} ({form}): {e}", spec.name));
+            assert!((200..300).contains(&r.status), "{}", spec.name);
+            assert_eq!(total(&sim), before + 1, "{} ({form})", spec.name);
+            let req = last_request(&sim);
+            // A run id is new after each reset; everything else must match byte for byte.
+            let shown_path = req["path"].as_str().unwrap().replace(&run_id, "{R}");
+            sent.push((req["method"].clone(), shown_path, req["body"].clone()));
+        }
+        assert_eq!(sent[0], sent[1], "{}", spec.name);
+    }
+}
+
+#[test]
+fn execute_as_parses_once_and_keeps_status_and_body() {
+    let (_sim, client) = setup();
+    let op = plivo_phlo::Operation::from_strings(
+        "mpc_cold_transfer",
+        &[
+            ("phlo_id", P),
+            ("node_id", N),
+            ("trigger_source", AGENT),
+            ("to", NEW_AGENT),
+        ],
+    )
+    .unwrap();
+    let a = client
+        .execute_as::<plivo_phlo::ActionResponse>(&op)
+        .unwrap();
+    assert_eq!(a.status, 201);
+    assert_eq!(a.value.error, "");
+    assert!(is_uuid(&a.value.api_id), "{a:?}");
+    let reparsed: plivo_phlo::ActionResponse = serde_json::from_str(&a.body).unwrap();
+    assert_eq!(reparsed, a.value);
+    // A body that does not fit the model asked for is a decode error.
+    let get = plivo_phlo::Operation::from_strings("get_phlo", &[("phlo_id", P)]).unwrap();
+    let e = client.execute_as::<Vec<String>>(&get).unwrap_err();
+    assert_eq!(e.kind(), plivo_phlo::ErrorKind::Decode);
+    assert_eq!(e.status(), Some(200));
+}
