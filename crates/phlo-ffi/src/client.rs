@@ -57,8 +57,8 @@ unsafe fn handle<'a>(p: *const phlo_client) -> Result<&'a Client, Failure> {
 ///   request never reached the service, or on 429),
 ///   `"proxy"` (string: proxy URL for every request; `HTTPS_PROXY`/`NO_PROXY` apply otherwise),
 ///   `"ca_cert_pem"` (string: one extra trusted CA certificate, PEM),
-///   `"user_agent_suffix"` (string: the User-Agent's comment, e.g. `"Perl: 5.36.0"`; default
-///   `"C"`),
+///   `"user_agent_suffix"` (string: the User-Agent's comment, e.g. `"Perl: 5.36.0"`; default,
+///   and when empty, `"C"`),
 ///   `"max_response_bytes"` (integer > 0: larger answers fail with `PHLO_DECODE`; default 1 MiB).
 /// - `out_client`: receives the new handle on success; release it with `phlo_client_free()`.
 ///

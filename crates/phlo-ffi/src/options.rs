@@ -76,8 +76,10 @@ pub fn builder(
     options: &Map<String, Value>,
 ) -> Result<ConfigBuilder> {
     if let Some(k) = options.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        // Echoed at most 64 bytes long, as the core does with parameter names: a huge key must
+        // not make a huge error.
         return Err(Error::invalid(
-            k,
+            plivo_phlo::error::truncate(k, 64),
             format_args!("is not an option; expected one of {}", KEYS.join(", ")),
         )
         .into());
@@ -137,7 +139,9 @@ pub fn builder(
     if let Some(v) = string("ca_cert_pem")? {
         b = b.add_ca_cert_pem(v.as_bytes());
     }
-    b = b.user_agent_suffix(string("user_agent_suffix")?.unwrap_or(DEFAULT_USER_AGENT_SUFFIX));
+    // An empty suffix is no suffix: the C default, not the core's own "Rust: ..." comment.
+    let suffix = string("user_agent_suffix")?.filter(|s| !s.is_empty());
+    b = b.user_agent_suffix(suffix.unwrap_or(DEFAULT_USER_AGENT_SUFFIX));
     if let Some(v) = uint("max_response_bytes")? {
         b = b.max_response_bytes(usize::try_from(v).unwrap_or(usize::MAX));
     }
@@ -176,6 +180,17 @@ mod tests {
         assert_eq!(c.max_response_bytes(), 4096);
         let c = opts(json!({})).unwrap();
         assert!(c.user_agent().ends_with("(C)"));
+        // An empty suffix is the default, not the core's "(Rust: ...)".
+        let c = opts(json!({"user_agent_suffix": ""})).unwrap();
+        assert!(c.user_agent().ends_with("(C)"), "{}", c.user_agent());
+    }
+
+    #[test]
+    fn a_huge_unknown_key_is_echoed_short() {
+        let key = "k".repeat(100_000);
+        let e = opts(json!({ key: 1 })).unwrap_err();
+        assert_eq!(e.field().map(str::len), Some(64));
+        assert!(e.message().len() < 1024, "{}", e.message().len());
     }
 
     #[test]

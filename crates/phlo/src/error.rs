@@ -297,7 +297,7 @@ pub(crate) fn scrub_in_place(text: &mut String, secrets: &[&str]) {
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
-pub(crate) fn truncate(s: &str, max: usize) -> &str {
+pub fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
     }
