@@ -1,18 +1,24 @@
 //! The `Client` class: one method per named operation of the core.
 //!
-//! Every method builds the operation's parameters as a JSON object and hands them to
-//! [`plivo_phlo::Client::call`] with the GIL released; the core validates, applies defaults,
-//! sends, retries and maps errors. The answer is then parsed into the typed result.
+//! The typed methods hand their `str` arguments to the core as name/value pairs
+//! ([`plivo_phlo::Operation::from_strings`]: the same table, defaults and checks as every other
+//! binding) and run the operation with the GIL released through
+//! [`plivo_phlo::Client::execute_as`], which parses the body once, straight into the core's model
+//! that the result class wraps. The methods whose arguments are JSON values (`run_phlo`'s payload,
+//! `raw`'s body, `call`'s keyword parameters) build a JSON object and go through
+//! [`plivo_phlo::Operation::from_params`]. Either way the core validates, applies defaults,
+//! sends, retries and maps errors.
 
 use std::sync::Mutex;
 use std::time::Duration;
 
-use plivo_phlo::{Config, RawResponse, RetryPolicy};
+use plivo_phlo::{Answer, Config, Operation, RawResponse, RetryPolicy};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyString, PyTuple};
 use serde_json::{Map, Value};
 
 use crate::errors;
+use crate::logbridge;
 use crate::models::{self, ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, Response, Text};
 
 /// A JSON object of parameters, skipping `None`s; `Err(name)` names the first `str` argument
@@ -39,14 +45,9 @@ type Params = Result<Map<String, Value>, &'static str>;
 trait IntoParam {
     fn into_param(self) -> Result<Option<Value>, ()>;
 }
-impl IntoParam for Text {
+impl IntoParam for Text<'_> {
     fn into_param(self) -> Result<Option<Value>, ()> {
-        self.0.map(|s| Some(Value::String(s)))
-    }
-}
-impl IntoParam for Option<Text> {
-    fn into_param(self) -> Result<Option<Value>, ()> {
-        self.map_or(Ok(None), Text::into_param)
+        Ok(Some(Value::String(self.utf8()?.into_owned())))
     }
 }
 impl IntoParam for Value {
@@ -63,7 +64,7 @@ fn push(m: &mut Map<String, Value>, key: &str, v: impl IntoParam) -> Result<(), 
 }
 
 /// An optional `str` argument of the constructor as Rust text (see [`Text`]).
-fn opt_text(py: Python<'_>, field: &str, v: Option<Text>) -> PyResult<Option<String>> {
+fn opt_text(py: Python<'_>, field: &str, v: Option<Text<'_>>) -> PyResult<Option<String>> {
     v.map(|t| t.get(py, field)).transpose()
 }
 
@@ -170,7 +171,10 @@ impl Client {
         })
     }
 
+    /// The core client for one call, or `InvalidArgumentError` once closed. Every method starts
+    /// here, with the GIL held, which is where the logging bridge reads the Python level.
     fn client(&self, py: Python<'_>) -> PyResult<plivo_phlo::Client> {
+        logbridge::sync(py);
         let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         guard
             .clone()
@@ -185,20 +189,50 @@ impl Client {
             .map_err(|e| errors::to_py(py, &e))
     }
 
-    fn action(&self, py: Python<'_>, name: &str, p: Params) -> PyResult<ActionResponse> {
-        ActionResponse::from_raw(py, self.exec(py, name, p)?)
+    /// Runs the named operation from its `str` arguments (`None`s left out) with the GIL
+    /// released, the body parsed once into the model `T`. The first argument that holds a lone
+    /// surrogate is `InvalidArgumentError` naming it, as the core names any other bad argument.
+    fn typed<T, const N: usize>(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        args: [(&'static str, Option<&Text<'_>>); N],
+    ) -> PyResult<Answer<T>>
+    where
+        T: serde::de::DeserializeOwned + Send,
+    {
+        let client = self.client(py)?;
+        let texts = args.map(|(k, v)| (k, v.map(Text::utf8)));
+        let mut pairs = [("", ""); N];
+        let mut n = 0;
+        for (k, v) in &texts {
+            match v {
+                None => continue,
+                Some(Ok(s)) => pairs[n] = (*k, s.as_ref()),
+                Some(Err(())) => return Err(errors::invalid(py, k, models::NOT_UNICODE)),
+            }
+            n += 1;
+        }
+        // Built with the GIL held: the pairs borrow the Python strings; the operation owns copies.
+        let op = Operation::from_strings(name, &pairs[..n]).map_err(|e| errors::to_py(py, &e))?;
+        py.detach(move || client.execute_as::<T>(&op))
+            .map_err(|e| errors::to_py(py, &e))
     }
 
     fn member(
         &self,
         py: Python<'_>,
         name: &str,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
-        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id, "member_id" => member_id};
-        self.action(py, name, p)
+        let args = [
+            ("phlo_id", Some(&phlo_id)),
+            ("node_id", Some(&node_id)),
+            ("member_id", Some(&member_id)),
+        ];
+        self.typed(py, name, args).map(ActionResponse::from_answer)
     }
 }
 
@@ -209,13 +243,13 @@ impl Client {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        auth_id: Option<Text>,
-        auth_token: Option<Text>,
-        base_url: Option<Text>,
+        auth_id: Option<Text<'_>>,
+        auth_token: Option<Text<'_>>,
+        base_url: Option<Text<'_>>,
         timeout: Option<f64>,
         max_retries: Option<Bound<'_, PyInt>>,
         connect_timeout: Option<f64>,
-        proxy: Option<Text>,
+        proxy: Option<Text<'_>>,
         ca_cert_pem: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Client> {
         Client::build(
@@ -290,11 +324,9 @@ impl Client {
     }
 
     /// `GET /v1/phlo/{phlo_id}`: a PHLO's metadata.
-    fn get_phlo(&self, py: Python<'_>, phlo_id: Text) -> PyResult<Phlo> {
-        Phlo::from_raw(
-            py,
-            self.exec(py, "get_phlo", params! {"phlo_id" => phlo_id})?,
-        )
+    fn get_phlo(&self, py: Python<'_>, phlo_id: Text<'_>) -> PyResult<Phlo> {
+        self.typed(py, "get_phlo", [("phlo_id", Some(&phlo_id))])
+            .map(Phlo::from_answer)
     }
 
     /// `POST /v1/account/{auth_id}/phlo/{phlo_id}`: starts a run with optional start variables
@@ -303,18 +335,31 @@ impl Client {
     fn run_phlo(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
+        phlo_id: Text<'_>,
         payload: Option<Bound<'_, PyAny>>,
     ) -> PyResult<PhloRunStarted> {
         let payload = models::mapping_arg("payload", payload.as_ref())?;
         let p = params! {"phlo_id" => phlo_id, "payload" => payload};
-        PhloRunStarted::from_raw(py, self.exec(py, "run_phlo", p)?)
+        // The payload is a JSON value, so this one goes through a JSON object; the body is still
+        // parsed once.
+        let client = self.client(py)?;
+        let p = p.map_err(|field| errors::invalid(py, field, models::NOT_UNICODE))?;
+        let op = Operation::from_params("run_phlo", &p).map_err(|e| errors::to_py(py, &e))?;
+        py.detach(move || client.execute_as(&op))
+            .map(PhloRunStarted::from_answer)
+            .map_err(|e| errors::to_py(py, &e))
     }
 
     /// `GET /v1/phlo/{phlo_id}/runs/{run_id}` (legacy endpoint).
-    fn get_phlo_run(&self, py: Python<'_>, phlo_id: Text, run_id: Text) -> PyResult<PhloRun> {
-        let p = params! {"phlo_id" => phlo_id, "run_id" => run_id};
-        PhloRun::from_raw(py, self.exec(py, "get_phlo_run", p)?)
+    fn get_phlo_run(
+        &self,
+        py: Python<'_>,
+        phlo_id: Text<'_>,
+        run_id: Text<'_>,
+    ) -> PyResult<PhloRun> {
+        let args = [("phlo_id", Some(&phlo_id)), ("run_id", Some(&run_id))];
+        self.typed(py, "get_phlo_run", args)
+            .map(PhloRun::from_answer)
     }
 
     /// `GET /v1/phlo/{phlo_id}/{node_type}/{node_id}`; `node_type` is `multi_party_call` or
@@ -322,44 +367,61 @@ impl Client {
     fn get_node(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_type: Text,
-        node_id: Text,
+        phlo_id: Text<'_>,
+        node_type: Text<'_>,
+        node_id: Text<'_>,
     ) -> PyResult<Node> {
-        let p = params! {"phlo_id" => phlo_id, "node_type" => node_type, "node_id" => node_id};
-        Node::from_raw(py, self.exec(py, "get_node", p)?)
+        let args = [
+            ("phlo_id", Some(&phlo_id)),
+            ("node_type", Some(&node_type)),
+            ("node_id", Some(&node_id)),
+        ];
+        self.typed(py, "get_node", args).map(Node::from_answer)
     }
 
     /// Reads a multi-party-call node.
-    fn get_multi_party_call(&self, py: Python<'_>, phlo_id: Text, node_id: Text) -> PyResult<Node> {
-        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id};
-        Node::from_raw(py, self.exec(py, "get_multi_party_call", p)?)
+    fn get_multi_party_call(
+        &self,
+        py: Python<'_>,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+    ) -> PyResult<Node> {
+        let args = [("phlo_id", Some(&phlo_id)), ("node_id", Some(&node_id))];
+        self.typed(py, "get_multi_party_call", args)
+            .map(Node::from_answer)
     }
 
     /// Reads a conference-bridge node.
     fn get_conference_bridge(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
     ) -> PyResult<Node> {
-        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id};
-        Node::from_raw(py, self.exec(py, "get_conference_bridge", p)?)
+        let args = [("phlo_id", Some(&phlo_id)), ("node_id", Some(&node_id))];
+        self.typed(py, "get_conference_bridge", args)
+            .map(Node::from_answer)
     }
 
     /// Dials `to` into the multi-party call with `role`, on behalf of `trigger_source`.
     fn mpc_call(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        trigger_source: Text,
-        to: Text,
-        role: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        trigger_source: Text<'_>,
+        to: Text<'_>,
+        role: Text<'_>,
     ) -> PyResult<ActionResponse> {
-        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id,
-        "trigger_source" => trigger_source, "to" => to, "role" => role};
-        self.action(py, "mpc_call", p)
+        let args = [
+            ("phlo_id", Some(&phlo_id)),
+            ("node_id", Some(&node_id)),
+            ("trigger_source", Some(&trigger_source)),
+            ("to", Some(&to)),
+            ("role", Some(&role)),
+        ];
+        self.typed(py, "mpc_call", args)
+            .map(ActionResponse::from_answer)
     }
 
     /// Warm (consultative) transfer to `to`; `role` defaults to `agent`.
@@ -367,15 +429,21 @@ impl Client {
     fn mpc_warm_transfer(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        trigger_source: Text,
-        to: Text,
-        role: Option<Text>,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        trigger_source: Text<'_>,
+        to: Text<'_>,
+        role: Option<Text<'_>>,
     ) -> PyResult<ActionResponse> {
-        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id,
-        "trigger_source" => trigger_source, "to" => to, "role" => role};
-        self.action(py, "mpc_warm_transfer", p)
+        let args = [
+            ("phlo_id", Some(&phlo_id)),
+            ("node_id", Some(&node_id)),
+            ("trigger_source", Some(&trigger_source)),
+            ("to", Some(&to)),
+            ("role", role.as_ref()),
+        ];
+        self.typed(py, "mpc_warm_transfer", args)
+            .map(ActionResponse::from_answer)
     }
 
     /// Cold (blind) transfer to `to`, the initiator leaves; `role` defaults to `agent`.
@@ -383,24 +451,30 @@ impl Client {
     fn mpc_cold_transfer(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        trigger_source: Text,
-        to: Text,
-        role: Option<Text>,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        trigger_source: Text<'_>,
+        to: Text<'_>,
+        role: Option<Text<'_>>,
     ) -> PyResult<ActionResponse> {
-        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id,
-        "trigger_source" => trigger_source, "to" => to, "role" => role};
-        self.action(py, "mpc_cold_transfer", p)
+        let args = [
+            ("phlo_id", Some(&phlo_id)),
+            ("node_id", Some(&node_id)),
+            ("trigger_source", Some(&trigger_source)),
+            ("to", Some(&to)),
+            ("role", role.as_ref()),
+        ];
+        self.typed(py, "mpc_cold_transfer", args)
+            .map(ActionResponse::from_answer)
     }
 
     /// Cancels the transfer this member started.
     fn mpc_member_abort_transfer(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_abort_transfer", phlo_id, node_id, member_id)
     }
@@ -408,9 +482,9 @@ impl Client {
     fn mpc_member_resume_call(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_resume_call", phlo_id, node_id, member_id)
     }
@@ -418,9 +492,9 @@ impl Client {
     fn mpc_member_voicemail_drop(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_voicemail_drop", phlo_id, node_id, member_id)
     }
@@ -428,9 +502,9 @@ impl Client {
     fn mpc_member_hangup(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_hangup", phlo_id, node_id, member_id)
     }
@@ -438,9 +512,9 @@ impl Client {
     fn mpc_member_hold(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_hold", phlo_id, node_id, member_id)
     }
@@ -448,9 +522,9 @@ impl Client {
     fn mpc_member_unhold(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_unhold", phlo_id, node_id, member_id)
     }
@@ -458,9 +532,9 @@ impl Client {
     fn mpc_member_mute(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_mute", phlo_id, node_id, member_id)
     }
@@ -468,9 +542,9 @@ impl Client {
     fn mpc_member_unmute(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "mpc_member_unmute", phlo_id, node_id, member_id)
     }
@@ -478,9 +552,9 @@ impl Client {
     fn bridge_member_mute(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "bridge_member_mute", phlo_id, node_id, member_id)
     }
@@ -488,9 +562,9 @@ impl Client {
     fn bridge_member_unmute(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "bridge_member_unmute", phlo_id, node_id, member_id)
     }
@@ -498,9 +572,9 @@ impl Client {
     fn bridge_member_hangup(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        member_id: Text,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
     ) -> PyResult<ActionResponse> {
         self.member(py, "bridge_member_hangup", phlo_id, node_id, member_id)
     }
@@ -511,31 +585,44 @@ impl Client {
     fn node_action(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_id: Text,
-        action: Text,
-        trigger_source: Text,
-        to: Text,
-        role: Option<Text>,
+        phlo_id: Text<'_>,
+        node_id: Text<'_>,
+        action: Text<'_>,
+        trigger_source: Text<'_>,
+        to: Text<'_>,
+        role: Option<Text<'_>>,
     ) -> PyResult<ActionResponse> {
-        let p = params! {"phlo_id" => phlo_id, "node_id" => node_id, "action" => action,
-        "trigger_source" => trigger_source, "to" => to, "role" => role};
-        self.action(py, "node_action", p)
+        let args = [
+            ("phlo_id", Some(&phlo_id)),
+            ("node_id", Some(&node_id)),
+            ("action", Some(&action)),
+            ("trigger_source", Some(&trigger_source)),
+            ("to", Some(&to)),
+            ("role", role.as_ref()),
+        ];
+        self.typed(py, "node_action", args)
+            .map(ActionResponse::from_answer)
     }
 
     /// Any member action on either node type.
     fn member_action(
         &self,
         py: Python<'_>,
-        phlo_id: Text,
-        node_type: Text,
-        node_id: Text,
-        member_id: Text,
-        action: Text,
+        phlo_id: Text<'_>,
+        node_type: Text<'_>,
+        node_id: Text<'_>,
+        member_id: Text<'_>,
+        action: Text<'_>,
     ) -> PyResult<ActionResponse> {
-        let p = params! {"phlo_id" => phlo_id, "node_type" => node_type, "node_id" => node_id,
-        "member_id" => member_id, "action" => action};
-        self.action(py, "member_action", p)
+        let args = [
+            ("phlo_id", Some(&phlo_id)),
+            ("node_type", Some(&node_type)),
+            ("node_id", Some(&node_id)),
+            ("member_id", Some(&member_id)),
+            ("action", Some(&action)),
+        ];
+        self.typed(py, "member_action", args)
+            .map(ActionResponse::from_answer)
     }
 
     /// A request the typed methods lack: `method` (GET, POST, PUT, DELETE), a path from `/v1/`,
@@ -544,8 +631,8 @@ impl Client {
     fn raw(
         &self,
         py: Python<'_>,
-        method: Text,
-        path: Text,
+        method: Text<'_>,
+        path: Text<'_>,
         body: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Response> {
         let body = models::mapping_arg("body", body.as_ref())?;
@@ -559,7 +646,7 @@ impl Client {
     fn call(
         &self,
         py: Python<'_>,
-        name: Text,
+        name: Text<'_>,
         params: Option<Bound<'_, PyDict>>,
     ) -> PyResult<Response> {
         let name = name.get(py, "operation")?;

@@ -1,9 +1,11 @@
 //! `plivo_phlo._native`: the Python face of the `plivo-phlo` core client.
 //!
-//! This crate translates types and nothing else. Every operation goes through the core's one
-//! generic entry point, [`plivo_phlo::Client::call`], with the Python arguments as a JSON object:
-//! validation, defaults (a transfer's `agent` role), URLs, retries and error mapping all happen in
-//! the core. What is here:
+//! This crate translates types and nothing else. The typed methods hand their `str` arguments to
+//! the core as name/value pairs ([`plivo_phlo::Operation::from_strings`]) and get the answer
+//! parsed once into the core's model ([`plivo_phlo::Client::execute_as`]); `run_phlo`, `raw` and
+//! the generic `call` pass a JSON object ([`plivo_phlo::Operation::from_params`]). Validation,
+//! defaults (a transfer's `agent` role), URLs, retries and error mapping all happen in the core.
+//! What is here:
 //!
 //! - [`client`]: the `Client` class, one method per named operation; every call releases the GIL
 //!   (`Python::detach`) for the whole HTTP exchange, retries and backoff included.
@@ -13,12 +15,12 @@
 //! - [`errors`]: a core error becomes an instance of the class for its kind, defined in
 //!   `plivo_phlo/exceptions.py`.
 //! - [`sim`]: the `Simulator` class, the Rust simulator started in-process.
-//!
-//! Logging: the core logs under the target `plivo_phlo` (method, path, status, attempt,
-//! duration; never the token); `pyo3-log` forwards those records to Python's `logging` logger
-//! `plivo_phlo` (and nothing else: the HTTP stack's own records are dropped). Loggers are cached
-//! but their levels are not, so `logging` configuration changed at any time takes effect: a record
-//! costs one short GIL acquisition when it is emitted.
+//! - [`logbridge`]: the core's log records (target `plivo_phlo`: method, path, status, attempt,
+//!   duration; never the token) forwarded by `pyo3-log` to Python's `logging` logger
+//!   `plivo_phlo`, and nothing else (the HTTP stack's own records are dropped). The Python level
+//!   is read at the start of each call, so `logging` configuration takes effect from the next
+//!   call, and a record the logger would drop costs nothing; the bridge is installed at the first
+//!   call made once `logging` is imported, so `import plivo_phlo` does not import it.
 //!
 //! The public Python API is documented in `python/plivo_phlo/_native.pyi` and `docs/python.md`.
 
@@ -26,21 +28,9 @@ use pyo3::prelude::*;
 
 mod client;
 mod errors;
+mod logbridge;
 mod models;
 mod sim;
-
-/// Forwards the core's `log` records to Python's `logging` (once per process).
-fn install_logging(py: Python<'_>) -> PyResult<()> {
-    // Only the core's own records: the HTTP stack's (reqwest, hyper, rustls) are not part of
-    // this package's interface and stay silent.
-    let logger = pyo3_log::Logger::new(py, pyo3_log::Caching::Loggers)?
-        .filter(log::LevelFilter::Off)
-        .filter_target("plivo_phlo".to_owned(), log::LevelFilter::Debug);
-    // Fails only when a logger is already installed in this module's copy of `log`: a second
-    // import of the extension (e.g. a sub-interpreter) keeps the first, which is what we want.
-    let _ = logger.install();
-    Ok(())
-}
 
 /// Every named operation of the core as a list of dicts: `name`, `params` (required),
 /// `optional`, `doc`. These are the names `Client.call` accepts.
@@ -53,7 +43,6 @@ fn operations(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    install_logging(m.py())?;
     m.add("__version__", plivo_phlo::VERSION)?;
     m.add("DEFAULT_BASE_URL", plivo_phlo::config::DEFAULT_BASE_URL)?;
     m.add_class::<client::Client>()?;

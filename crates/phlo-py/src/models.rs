@@ -4,7 +4,9 @@
 //! the HTTP status and the body text as received, so Python code gets typed attributes and, when
 //! it needs them, `.status`, `.json` and `.raw` (a fresh dict on each access).
 
-use plivo_phlo::RawResponse;
+use std::borrow::Cow;
+
+use plivo_phlo::{Answer, RawResponse};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
@@ -55,24 +57,31 @@ pub(crate) const MAX_DEPTH: usize = 100;
 /// Unicode text and has no UTF-8 (or JSON) encoding.
 pub(crate) const NOT_UNICODE: &str = "is not valid Unicode text (it holds a lone surrogate)";
 
-/// A `str` argument of a client method. A `str` holding a lone surrogate is kept as `Err` so that
-/// the method raises `InvalidArgumentError` naming the argument (instead of Python's
+/// A `str` argument of a client method, kept as the Python object until the method reads it. A
+/// `str` holding a lone surrogate has no UTF-8 form: [`Text::utf8`] is then `Err`, so that the
+/// method raises `InvalidArgumentError` naming the argument (instead of Python's
 /// `UnicodeEncodeError`); anything but a `str` is a `TypeError`, as for any `str` argument.
-pub(crate) struct Text(pub(crate) Result<String, ()>);
+pub(crate) struct Text<'py>(Bound<'py, PyString>);
 
-impl FromPyObject<'_, '_> for Text {
+impl<'a, 'py> FromPyObject<'a, 'py> for Text<'py> {
     type Error = PyErr;
 
-    fn extract(obj: Borrowed<'_, '_, PyAny>) -> PyResult<Self> {
-        let s = obj.cast::<PyString>()?;
-        Ok(Text(s.to_cow().map(|c| c.into_owned()).map_err(|_| ())))
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Text(obj.cast::<PyString>()?.to_owned()))
     }
 }
 
-impl Text {
-    /// The text, or `InvalidArgumentError` naming `field`.
-    pub(crate) fn get(self, py: Python<'_>, field: &str) -> PyResult<String> {
-        self.0
+impl Text<'_> {
+    /// The text as UTF-8: borrowed from the `str` itself where the limited API allows it (Python
+    /// 3.10 and later), else a copy; `Err` for a lone surrogate.
+    pub(crate) fn utf8(&self) -> Result<Cow<'_, str>, ()> {
+        self.0.to_cow().map_err(|_| ())
+    }
+
+    /// The text as an owned `String`, or `InvalidArgumentError` naming `field`.
+    pub(crate) fn get(&self, py: Python<'_>, field: &str) -> PyResult<String> {
+        self.utf8()
+            .map(Cow::into_owned)
             .map_err(|()| crate::errors::invalid(py, field, NOT_UNICODE))
     }
 }
@@ -195,15 +204,17 @@ macro_rules! result_class {
         }
 
         impl $rust {
-            /// Parses a raw answer into this result; a body of the wrong shape is `DecodeError`.
-            pub(crate) fn from_raw(py: Python<'_>, raw: RawResponse) -> PyResult<Self> {
-                let inner: $model = raw.parse().map_err(|e| crate::errors::to_py(py, &e))?;
-                Ok($rust {
-                    inner,
-                    status: raw.status,
-                    body: raw.body,
-                })
+            /// The result of a typed call: the body was parsed once, by the core, into the model.
+            /// (`Response` is built by [`Response::from_raw`] instead.)
+            #[allow(dead_code)]
+            pub(crate) fn from_answer(a: Answer<$model>) -> Self {
+                $rust {
+                    inner: a.value,
+                    status: a.status,
+                    body: a.body,
+                }
             }
+
         }
 
         #[pymethods]
@@ -389,3 +400,16 @@ result_class!(
         format!("Response(status={}, json={shown:?})", self.status)
     }
 );
+
+impl Response {
+    /// The answer of the generic entry point (which checked the body against the operation's
+    /// model) as a `Response`; a body that is not a JSON object is `DecodeError`.
+    pub(crate) fn from_raw(py: Python<'_>, raw: RawResponse) -> PyResult<Self> {
+        let inner: Generic = raw.parse().map_err(|e| crate::errors::to_py(py, &e))?;
+        Ok(Response {
+            inner,
+            status: raw.status,
+            body: raw.body,
+        })
+    }
+}
