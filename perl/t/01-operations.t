@@ -15,12 +15,14 @@ use Plivo::PHLO;
 my @warnings;
 $SIG{__WARN__} = sub { push @warnings, @_ };
 
-# Record which operations reach the generic path, to prove every one of the core's is tested.
+# Record which operations reach libphlo (through either generic call of the C ABI: JSON
+# parameters or string pairs), to prove every one of the core's is tested.
 my %called;
-{
+for my $f (qw(client_call client_call_strings)) {
+    no strict 'refs';
     no warnings 'redefine';
-    my $orig = \&Plivo::PHLO::call;
-    *Plivo::PHLO::call = sub { $called{ $_[1] }++; goto &$orig };
+    my $orig = \&{"Plivo::PHLO::FFI::$f"};
+    *{"Plivo::PHLO::FFI::$f"} = sub { $called{ $_[1] }++; goto &$orig };
 }
 
 my $sim = SimHelper->start;

@@ -1,7 +1,10 @@
 package Plivo::PHLO;
 
-# The Perl face of libphlo. Every operation goes through one path, phlo_client_call(name, JSON):
-# this file only turns Perl arguments into that JSON and the answer back into a hash reference.
+# The Perl face of libphlo. Every operation goes through one of two generic calls of the C ABI:
+# phlo_client_call_strings(name, names[], values[]) when every parameter given is a plain string
+# (the fast path below: no JSON encoding), else phlo_client_call(name, JSON) (run_phlo's payload,
+# raw's body, and every argument that needs the full checks). This file only turns Perl
+# arguments into one of the two and the answer back into a hash reference.
 # The methods are made from the core's own operation table (phlo_operations_json), so a new
 # operation in the core is a new method here without Perl code (its POD still has to be added;
 # t/07-pod.t fails until it is).
@@ -117,7 +120,94 @@ sub new {
     return bless { handle => $handle, pid => $$, last_status => undef, last_body => undef }, $class;
 }
 
+# ---------------------------------------------------------------------------------------------
+# The fast path: phlo_client_call_strings
+# ---------------------------------------------------------------------------------------------
+#
+# Most calls pass a few plain strings (ids, addresses, a role). For them the full checks below
+# (_stringish, _malformed, _nonfinite, _named, check_self) and the JSON encoding of the
+# parameters are most of the Perl side's cost. So every method first tries a fast path that
+# takes only arguments it can prove need none of that: a client blessed into this class, its
+# handle made in this process, known parameter names, and values that are undef (not given) or
+# plain ASCII strings or numbers with no NUL, not Inf or NaN and not references. Those go to
+# phlo_client_call_strings as they are (ASCII is its own UTF-8). Anything else, even a valid
+# value such as a wide character or an object with "" overloading, falls back to the full path
+# (which starts over from the caller's arguments), so every typed error and every conversion is
+# exactly the full path's: the fast path never reports a problem of its own.
+
+# Per operation whose parameters can all be strings: [ name, \@names, \%slot, \%named ] where
+# @names are its string parameters in a fixed order, $slot{$name} the index of each, and
+# %named the same without the two ids (what the node actions take as named arguments).
+# JSON-valued parameters (payload, body) have no slot: a call that gives one takes the full path.
+my %STRINGS_OP;
+
+# The fast path of each flat method (see _make_method), by operation name: called with the
+# method's own arguments, returns the result or undef (nothing sent: take the full path).
+my %FAST_METHOD;
+
+# The string forms of the numbers Inf, -Inf and NaN (and their spellings elsewhere): a value
+# that stringifies to one of them takes the full path, which tells the number from the string.
+my %NONFINITE = map { $_ => 1 } qw(Inf -Inf +Inf NaN -NaN +NaN inf -inf nan -nan Infinity -Infinity);
+
+sub _strings_table {
+    my ($spec) = @_;
+    my @names = grep { !$JSON_VALUED{$_} } _param_names($spec);
+    # phlo_client_call_strings takes at most 8 pairs; names are plain C strings.
+    return undef if @names > 8 || grep { !/\A[a-z_]+\z/ } @names;
+    my %slot;
+    @slot{@names} = (0 .. $#names);
+    my %named = map { $NODE_ACTION_POSITIONAL{$_} ? () : ($_ => $slot{$_}) } @names;
+    return [ $spec->{name}, \@names, \%slot, \%named ];
+}
+
+# The fast path of the flat method $op (for the node objects, which give their ids as the
+# first two arguments): ($client, @arguments) -> result, or undef when it does not apply.
+sub _fast_method { $FAST_METHOD{ $_[0] } }
+
+# Sends $vals (one value per name of $t, undef = not given) through phlo_client_call_strings
+# when every value is a plain string and $self a usable client; returns the decoded result, or
+# undef when the fast path does not apply (nothing was sent; the caller takes the full path).
+# Dies only with the core's own errors, the same the full path gets for the same parameters.
+sub _fast {
+    my ($self, $t, $vals) = @_;
+    for my $v (@$vals) {
+        next unless defined $v;
+        # A reference (an object may stringify), the string form of Inf or NaN (a number JSON
+        # cannot carry, or a string that looks like one), a NUL or a byte above 0x7f (non-ASCII:
+        # to be encoded, or a malformed string). `use bytes`: the pattern sees a UTF-8-flagged
+        # string as its bytes, so a wide or malformed string fails it without being decoded
+        # (which would warn, or die in the regex engine; tr/// decodes even under `use bytes`).
+        use bytes;
+        return undef if ref $v || $NONFINITE{$v} || $v =~ /[^\x01-\x7f]/;
+    }
+    # The client: this class (or a subclass), hash-based, its handle made by this process (not
+    # a forked child's copy; an ithread's clone has no handle, see CLONE_SKIP). Otherwise the
+    # full path says what is wrong.
+    return undef
+      unless (ref $self eq __PACKAGE__ || (Scalar::Util::blessed($self) && $self->isa(__PACKAGE__)))
+      && Scalar::Util::reftype($self) eq 'HASH';
+    my $handle = $self->{handle};
+    return undef if ref $handle ne 'Plivo::PHLO::FFI::Handle' || ($self->{pid} // 0) != $$;
+    # Sets last_status and last_body, on failure too.
+    return (Plivo::PHLO::FFI::client_call_strings($handle, $t->[0], $t->[1], $vals, $self))[0];
+}
+
 sub call {
+    if (@_ == 3 && ref $_[2] eq 'HASH' && defined $_[1] && !ref $_[1] && (my $t = $STRINGS_OP{ $_[1] })) {
+        my ($slot, $params) = ($t->[2], $_[2]);
+        my @vals;
+        $#vals = $#{ $t->[1] };
+        my $fast = 1;
+        for my $k (keys %$params) {
+            my $s = $slot->{$k};
+            if (!defined $s) { $fast = 0; last }
+            $vals[$s] = $params->{$k};
+        }
+        if ($fast) {
+            my $r = _fast($_[0], $t, \@vals);
+            return $r if $r;
+        }
+    }
     my ($self, $operation, $params, @rest) = @_;
     _self($self, 'call');
     die _invalid(undef, 'call: expected ($operation, \%params); got ' . (2 + @rest) . ' arguments') if @rest;
@@ -202,7 +292,55 @@ sub _make_method {
     my $named = grep { $_ eq 'to' } @names;    # the node actions: ids positional, the rest named
     my @positional = $named ? grep { $NODE_ACTION_POSITIONAL{$_} } @names : @names;
     my $signature = join(', ', @positional) . ($named ? ', name => value, ...' : '');
+    # The fast path: the arguments into the operation's slots (positionals by position, the
+    # node actions' named ones by name), then _fast. Anything unusual (a payload or body, too
+    # many arguments, an odd list, an unknown or repeated-as-positional name) returns undef
+    # before anything is checked, and the full path below starts over.
+    my $t = $STRINGS_OP{$op};
+    my @pos_slot = $t ? map { $t->[2]{$_} } @positional : ();
+    my $named_slot = $t ? $t->[3] : undef;
+    my $last = $t ? $#{ $t->[1] } : -1;
+    my $fast = $FAST_METHOD{$op} = $t && sub {
+        my @vals;
+        $#vals = $last;
+        my $i = 1;
+        for my $s (@pos_slot) {
+            last if $i >= @_;
+            if (defined $s) { $vals[$s] = $_[$i] }
+            elsif (defined $_[$i]) { return undef }    # a payload or body: JSON
+            $i++;
+        }
+        if ($named) {
+            if (@_ == $i + 1 && ref $_[$i] eq 'HASH') {
+                my $h = $_[$i];
+                for my $k (keys %$h) {
+                    my $s = $named_slot->{$k};
+                    return undef unless defined $s;
+                    $vals[$s] = $h->{$k};
+                }
+            }
+            else {
+                return undef if (@_ - $i) % 2;
+                while ($i < @_) {
+                    my $k = $_[$i];
+                    return undef if !defined $k || ref $k;
+                    my $s = $named_slot->{$k};
+                    return undef unless defined $s;
+                    $vals[$s] = $_[ $i + 1 ];
+                    $i += 2;
+                }
+            }
+        }
+        elsif ($i < @_) {
+            return undef;
+        }
+        return _fast($_[0], $t, \@vals);
+    };
     return sub {
+        if ($fast) {
+            my $r = &$fast;    # with this @_
+            return $r if $r;
+        }
         my $self = _self(shift, $op);
         my %params;
         my @args = @_;
@@ -227,6 +365,7 @@ sub _make_method {
 
 for my $spec (@{ Plivo::PHLO::FFI::operations() }) {
     my $name = $spec->{name};
+    $STRINGS_OP{$name} = _strings_table($spec) if defined $name && $name =~ /\A[a-z_][a-z0-9_]*\z/;
     next if !defined $name || $name !~ /\A[a-z_][a-z0-9_]*\z/ || __PACKAGE__->can($name);
     no strict 'refs';
     *{$name} = _make_method($spec);

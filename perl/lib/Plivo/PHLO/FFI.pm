@@ -103,6 +103,12 @@ sub _load {
     $ffi->attach([client_new => '_client_new'] => [ 'string', 'string', 'string', 'opaque*' ] => 'phlo_status');
     $ffi->attach([client_call => '_client_call'] =>
           [ 'phlo_client', 'string', 'string', 'opaque*', 'uint16*' ] => 'phlo_status');
+    # The string-only path: parameter names and values as two parallel arrays of C strings
+    # (const char *const *), each passed as a buffer of pointers made by pack('p*') (see
+    # client_call_strings). Not Platypus's string[] type: it copies the strings onto the C
+    # stack, and an 8 MiB value (t/04-bad-input.t) crashed perl with SIGSEGV.
+    $ffi->attach([client_call_strings => '_client_call_strings'] =>
+          [ 'phlo_client', 'string', 'string', 'string', 'size_t', 'opaque*', 'uint16*' ] => 'phlo_status');
     $ffi->attach([client_free => 'Plivo::PHLO::FFI::Handle::_free'] => ['opaque'] => 'void');
     $ffi->attach([last_error_json => '_last_error_json'] => []         => 'opaque');
     $ffi->attach([string_free     => '_string_free']     => ['opaque'] => 'void');
@@ -163,14 +169,26 @@ sub json_backend { $JSON_BACKEND }
 # The texts JSON::PP must decode: a number token (after the start, ':', '[' or ',') with 19 or
 # more digits in a row or with an exponent. Digits and e's inside strings (UUIDs: "4e7f") do not
 # count, so the service's usual answers go to Cpanel::JSON::XS.
-my $PP_ONLY = qr/(?:\A|[:\[,])\s*-?(?:[0-9]{19}|[0-9]+(?:\.[0-9]+)?[eE])/;
+# Written as two patterns, each with a cheap start (one alternation with \A makes Perl's regex
+# engine try every position: ~42k instructions per answer instead of ~8k), and tried only when
+# the text has a number token at all (what the answers of actions never have: ~5k).
+my $PP_ONLY_IN    = qr/[:\[,]\s*-?(?:[0-9]{19}|[0-9]+(?:\.[0-9]+)?[eE])/;
+my $PP_ONLY_START = qr/\A\s*-?(?:[0-9]{19}|[0-9]+(?:\.[0-9]+)?[eE])/;
+
+# True when $_[0] must be decoded by JSON::PP (see above).
+sub _pp_only {
+    return ($_[0] =~ /[:\[,][\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_IN)
+      || ($_[0] =~ /\A[\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_START);
+}
 
 # Which decoder decode_json_text uses for $text.
-sub decoder_for { $JSON_DECODE_XS && $_[0] !~ $PP_ONLY ? 'Cpanel::JSON::XS' : 'JSON::PP' }
+sub decoder_for { $JSON_DECODE_XS && !_pp_only($_[0]) ? 'Cpanel::JSON::XS' : 'JSON::PP' }
 
 sub decode_json_text {
     my ($text) = @_;
-    if ($JSON_DECODE_XS && $text !~ $PP_ONLY) {
+    if ($JSON_DECODE_XS && !(($text =~ /[:\[,][\s-]*[0-9]/ && $text =~ $PP_ONLY_IN)
+        || ($text =~ /\A[\s-]*[0-9]/ && $text =~ $PP_ONLY_START)))    # _pp_only, inline: once per call
+    {
         # Cpanel::JSON::XS warns (a default-on warning) on a non-character such as U+FFFF in a
         # string; JSON::PP does not, and a body may hold one. Nothing here warns.
         no warnings 'utf8';    # nonchar, surrogate, non_unicode
@@ -427,10 +445,58 @@ sub client_call {
     my ($out, $http) = (undef, 0);
     my $rc = _client_call($handle, $operation, $params_json, \$out, \$http);
     die _scrub(_error_from_status($rc), $SECRETS{$$handle}) if $rc != 0;
-    my $text = _take_string($out);
-    my $result = eval { decode_json_text($text // '') };
-    if ($@ || ref $result ne 'HASH') {
+    return _answer($out, $http);
+}
+
+# Runs one named operation whose parameters are all strings, with no JSON on the way in:
+# phlo_client_call_strings with $names (array of parameter names) and $values (their values:
+# byte strings, already UTF-8; undef = not given), as many of each. The caller has checked the
+# values are plain strings without NUL. Returns and dies as client_call.
+#
+# The two arrays are pack('p*') buffers: the addresses of the string buffers of the elements of
+# @$names and @$values themselves (undef packs as NULL). That is safe because those elements
+# stay alive and untouched until the call returns (the caller holds both arrays; nothing else
+# runs meanwhile), and libphlo only reads them during the call. pack('p') forces each element to
+# a plain string of its own first (a number gets its string form, a copy-on-write string its own
+# buffer), so it must be given the caller's own copies, never a caller's variables: the
+# values arrays of Plivo::PHLO are built for each call. With $client (a Plivo::PHLO), also sets
+# its last_status and last_body, as Plivo::PHLO::call does (after a failure: the error's status
+# and undef).
+sub client_call_strings {
+    my ($handle, $operation, $names, $values, $client) = @_;
+    my ($out, $http) = (undef, 0);
+    my $rc = _client_call_strings($handle, $operation, pack('p*', @$names), pack('p*', @$values),
+        scalar @$names, \$out, \$http);
+    if ($rc != 0) {
+        my $e = _scrub(_error_from_status($rc), $SECRETS{$$handle});
+        @{$client}{qw(last_status last_body)} = ($e->{status}, undef) if $client;
+        die $e;
+    }
+    return _answer($out, $http, $client);
+}
+
+# A successful call's owned JSON text (freed here) -> (decoded result, HTTP status, text). With
+# $client (a Plivo::PHLO), also sets its last_status and last_body (undef on a decode failure).
+# On every call's path, so _take_string and decode_json_text are written out here.
+sub _answer {
+    my ($out, $http, $client) = @_;
+    my ($text, $result);
+    if ($out) {
+        $text = _opaque_to_bytes($out);
+        _string_free($out);
+        if ($JSON_DECODE_XS && !(($text =~ /[:\[,][\s-]*[0-9]/ && $text =~ $PP_ONLY_IN)
+            || ($text =~ /\A[\s-]*[0-9]/ && $text =~ $PP_ONLY_START)))
+        {
+            no warnings 'utf8';    # as in decode_json_text
+            $result = eval { $JSON_DECODE_XS->decode($text) };
+        }
+        else {
+            $result = eval { $JSON_DECODE->decode($text) };
+        }
+    }
+    if (ref $result ne 'HASH') {
         # The core guarantees a JSON object on success; this is a defence, not a path.
+        @{$client}{qw(last_status last_body)} = ($http, undef) if $client;
         die Plivo::PHLO::Error->new(
             kind    => 'decode',
             message => 'libphlo returned a result that is not a JSON object',
@@ -438,6 +504,7 @@ sub client_call {
             body    => $text,
         );
     }
+    @{$client}{qw(last_status last_body)} = ($http, $text) if $client;
     return ($result, $http, $text);
 }
 
@@ -545,6 +612,16 @@ C<phlo_client_free>. Dies with a L<Plivo::PHLO::Error>.
 Wraps C<phlo_client_call>: encodes the parameters as JSON, calls, copies the returned body and
 frees it with C<phlo_string_free>, decodes it. On failure reads C<phlo_last_error_json> (also
 freed) and dies with a L<Plivo::PHLO::Error>.
+
+=head2 client_call_strings
+
+    my ($hashref, $http_status, $json_text) =
+        Plivo::PHLO::FFI::client_call_strings($handle, $op, \@names, \@values);
+
+Wraps C<phlo_client_call_strings>: the parameter names and their values (UTF-8 byte strings
+without NUL; undef leaves a parameter out) as two arrays of C strings, no JSON encoding. Both
+arrays must have the same length and be the caller's own (their elements are forced to plain
+strings and pointed at during the call). Returns and dies exactly as L</client_call>.
 
 =head2 c_string
 

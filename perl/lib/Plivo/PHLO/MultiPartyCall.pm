@@ -4,22 +4,45 @@ use strict;
 use warnings;
 
 use parent -norequire, 'Plivo::PHLO::Node';
+use Scalar::Util ();
 use Plivo::PHLO::Node;
 
 our $VERSION = '0.1.0';
 
 # The three typed actions map onto the core's mpc_<action> operations; action() onto node_action.
+# Each first tries the fast path of the flat method (Plivo::PHLO::_fast_method: plain string
+# arguments go to phlo_client_call_strings, no JSON) with the node's ids in front; anything it
+# does not take (undef back, nothing sent) goes the full way below, with this class's errors.
 for my $action (qw(call warm_transfer cold_transfer)) {
+    my $op = "mpc_$action";
+    my $fast;
     no strict 'refs';
     *{$action} = sub {
+        if (ref $_[0] eq __PACKAGE__ && Scalar::Util::reftype($_[0]) eq 'HASH'
+            && ($fast //= Plivo::PHLO::_fast_method($op)))
+        {
+            my $self = $_[0];
+            my $r = $fast->($self->{client}, $self->{phlo_id}, $self->{node_id}, @_[ 1 .. $#_ ]);
+            return $r if $r;
+        }
         my $self = Plivo::PHLO::Node::_self(shift, $action);
         my %args = Plivo::PHLO::_named($action, @_);
-        return $self->{client}->call("mpc_$action" =>
+        return $self->{client}->call($op =>
               { %args, phlo_id => $self->{phlo_id}, node_id => $self->{node_id} });
     };
 }
 
+my $fast_action;
+
 sub action {
+    if (@_ >= 2 && !(@_ % 2) && ref $_[0] eq __PACKAGE__ && Scalar::Util::reftype($_[0]) eq 'HASH'
+        && ($fast_action //= Plivo::PHLO::_fast_method('node_action')))
+    {
+        # The action last: it wins over an `action` among the named arguments, as below.
+        my ($self, $action) = @_;
+        my $r = $fast_action->($self->{client}, $self->{phlo_id}, $self->{node_id}, @_[ 2 .. $#_ ], action => $action);
+        return $r if $r;
+    }
     my $self = Plivo::PHLO::Node::_self(shift, 'action');
     my $action = shift;
     my %args = Plivo::PHLO::_named('action', @_);
