@@ -16,12 +16,17 @@ Run PHLOs, read PHLOs and nodes, and steer live multi-party calls and conference
 
 Every call releases the GIL while it waits on the network, and one client may be shared by many
 threads. Requests are logged to the ``plivo_phlo`` logger (method, path, status, attempt,
-duration; never the token).
+duration; never the token) at ``DEBUG``, retries at ``INFO``. Each call reads the logger's level
+before it starts, so ``logging`` configuration applies from the next call; importing this package
+does not import ``logging``, and configuring it after a client exists works.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+# Not `from typing import TYPE_CHECKING`: `typing` (and `re`, `contextlib`, `collections` with
+# it) would cost more than the rest of `import plivo_phlo`. Type checkers treat any name
+# `TYPE_CHECKING` as true.
+TYPE_CHECKING = False
 
 from ._native import (
     DEFAULT_BASE_URL,

@@ -120,6 +120,10 @@ class Response(_Result):
 class Client:
     """A PHLO runner client. Thread-safe; every call releases the GIL.
 
+    Each call logs its HTTP attempts to the ``logging`` logger ``plivo_phlo`` (``DEBUG``; retries
+    at ``INFO``), reading the logger's level when the call starts: configuration changes apply
+    from the next call.
+
     ``None`` arguments fall back to ``PLIVO_AUTH_ID``, ``PLIVO_AUTH_TOKEN`` and
     ``PLIVO_PHLO_BASE_URL``, then to the core's defaults (production runner, 30 s per request,
     5 s to connect, 2 retries).

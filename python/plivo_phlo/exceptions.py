@@ -34,7 +34,11 @@ URL path and the service's ``error`` string, and scrubs response bodies.
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Type
+# `typing` is for the type checker only (the annotations are strings): importing it, and with it
+# `re`, `contextlib` and `collections`, would be most of the time `import plivo_phlo` takes.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Dict, Optional, Type
 
 __all__ = [
     "PhloError",

@@ -31,7 +31,6 @@ What differs, on purpose:
 from __future__ import annotations
 
 import json
-import pprint
 from typing import Any, Dict, Mapping, NoReturn, Optional, Tuple, Union
 
 from ._native import Client, Response
@@ -97,6 +96,9 @@ class ResponseObject:
         del self.__dict__[key]
 
     def __str__(self) -> str:
+        # Imported here: `pprint` brings `dataclasses` and `inspect`, a few ms on every import.
+        import pprint
+
         return pprint.pformat(self._fields())
 
     def __repr__(self) -> str:

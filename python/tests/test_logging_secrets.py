@@ -1,11 +1,15 @@
 """Requests are logged through `logging` (logger `plivo_phlo`: method, path, status, attempt,
-duration), and the token never shows: not in logs, reprs, exception texts or attributes."""
+duration), level changes take effect from the next call, `logging` may be configured after the
+client exists, and the token never shows: not in logs, reprs, exception texts or attributes."""
 
 from __future__ import annotations
 
 import base64
 import logging
+import pathlib
 import re
+import subprocess
+import sys
 from typing import Iterator
 
 import pytest
@@ -91,3 +95,55 @@ def test_token_never_shown(secret_sim: plivo_phlo.Simulator, caplog: pytest.LogC
         assert s not in text
     # The simulator did receive the credentials: what was checked above is what a user sees.
     assert secret_sim.requests()[0]["headers"]["authorization"] == f"Basic {SECRETS[1]}"
+
+
+def test_level_lowered_takes_effect(sim: plivo_phlo.Simulator, client: plivo_phlo.Client, caplog: pytest.LogCaptureFixture) -> None:
+    # The level is read at the start of each call, in both directions; at INFO the per-request
+    # DEBUG records are dropped but a retry (INFO) still gets through.
+    caplog.set_level(logging.DEBUG, logger="plivo_phlo")
+    client.get_phlo(P)
+    assert len([r for r in caplog.records if r.name == "plivo_phlo"]) == 1
+    caplog.clear()
+    caplog.set_level(logging.INFO, logger="plivo_phlo")
+    sim.fault("status", status=503)
+    client.get_phlo(P)
+    records = [r for r in caplog.records if r.name == "plivo_phlo"]
+    assert [r.levelno for r in records] == [logging.INFO]
+    assert records[0].getMessage().startswith(f"retrying GET /v1/phlo/{P} in ")
+    caplog.clear()
+    logging.disable(logging.INFO)
+    try:
+        sim.fault("status", status=503)
+        client.get_phlo(P)
+    finally:
+        logging.disable(logging.NOTSET)
+    assert not [r for r in caplog.records if r.name == "plivo_phlo"]
+
+
+LATE_LOGGING = f"""
+import sys
+import plivo_phlo
+assert "logging" not in sys.modules, "import plivo_phlo imported logging"
+with plivo_phlo.Simulator() as sim, sim.client() as client:
+    client.get_phlo({P!r})
+    assert "logging" not in sys.modules, "a call imported logging"
+    import logging
+    logging.basicConfig(level=logging.DEBUG, stream=sys.stdout, format="%(name)s %(levelname)s %(message)s")
+    client.get_phlo({P!r})
+    logging.getLogger("plivo_phlo").setLevel(logging.WARNING)
+    client.get_phlo({P!r})
+    logging.getLogger("plivo_phlo").setLevel(logging.DEBUG)
+    client.mpc_member_hold({P!r}, {N!r}, {CUSTOMER!r})
+"""
+
+
+def test_logging_configured_after_the_client(tmp_path: pathlib.Path) -> None:
+    # `import plivo_phlo` does not import `logging`; the bridge is installed at the first call
+    # made after something did, so configuring logging late (after the client exists) works.
+    out = subprocess.run([sys.executable, "-c", LATE_LOGGING], capture_output=True, text=True,
+                         timeout=60, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"plivo_phlo DEBUG GET /v1/phlo/{P} -> 200 (attempt 1, ")
+    assert lines[1].startswith(f"plivo_phlo DEBUG POST /v1/phlo/{P}/multi_party_call/{N}/members/{CUSTOMER} -> 201 ")
