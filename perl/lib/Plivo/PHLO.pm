@@ -170,15 +170,14 @@ sub _fast_method { $FAST_METHOD{ $_[0] } }
 # Dies only with the core's own errors, the same the full path gets for the same parameters.
 sub _fast {
     my ($self, $t, $vals) = @_;
-    for my $v (@$vals) {
-        next unless defined $v;
+    {
         # A reference (an object may stringify), the string form of Inf or NaN (a number JSON
         # cannot carry, or a string that looks like one), a NUL or a byte above 0x7f (non-ASCII:
         # to be encoded, or a malformed string). `use bytes`: the pattern sees a UTF-8-flagged
         # string as its bytes, so a wide or malformed string fails it without being decoded
         # (which would warn, or die in the regex engine; tr/// decodes even under `use bytes`).
         use bytes;
-        return undef if ref $v || $NONFINITE{$v} || $v =~ /[^\x01-\x7f]/;
+        defined && (ref || $NONFINITE{$_} || /[^\x01-\x7f]/) and return undef for @$vals;
     }
     # The client: this class (or a subclass), hash-based, its handle made by this process (not
     # a forked child's copy; an ithread's clone has no handle, see CLONE_SKIP). Otherwise the
@@ -292,55 +291,7 @@ sub _make_method {
     my $named = grep { $_ eq 'to' } @names;    # the node actions: ids positional, the rest named
     my @positional = $named ? grep { $NODE_ACTION_POSITIONAL{$_} } @names : @names;
     my $signature = join(', ', @positional) . ($named ? ', name => value, ...' : '');
-    # The fast path: the arguments into the operation's slots (positionals by position, the
-    # node actions' named ones by name), then _fast. Anything unusual (a payload or body, too
-    # many arguments, an odd list, an unknown or repeated-as-positional name) returns undef
-    # before anything is checked, and the full path below starts over.
-    my $t = $STRINGS_OP{$op};
-    my @pos_slot = $t ? map { $t->[2]{$_} } @positional : ();
-    my $named_slot = $t ? $t->[3] : undef;
-    my $last = $t ? $#{ $t->[1] } : -1;
-    my $fast = $FAST_METHOD{$op} = $t && sub {
-        my @vals;
-        $#vals = $last;
-        my $i = 1;
-        for my $s (@pos_slot) {
-            last if $i >= @_;
-            if (defined $s) { $vals[$s] = $_[$i] }
-            elsif (defined $_[$i]) { return undef }    # a payload or body: JSON
-            $i++;
-        }
-        if ($named) {
-            if (@_ == $i + 1 && ref $_[$i] eq 'HASH') {
-                my $h = $_[$i];
-                for my $k (keys %$h) {
-                    my $s = $named_slot->{$k};
-                    return undef unless defined $s;
-                    $vals[$s] = $h->{$k};
-                }
-            }
-            else {
-                return undef if (@_ - $i) % 2;
-                while ($i < @_) {
-                    my $k = $_[$i];
-                    return undef if !defined $k || ref $k;
-                    my $s = $named_slot->{$k};
-                    return undef unless defined $s;
-                    $vals[$s] = $_[ $i + 1 ];
-                    $i += 2;
-                }
-            }
-        }
-        elsif ($i < @_) {
-            return undef;
-        }
-        return _fast($_[0], $t, \@vals);
-    };
-    return sub {
-        if ($fast) {
-            my $r = &$fast;    # with this @_
-            return $r if $r;
-        }
+    my $full = sub {
         my $self = _self(shift, $op);
         my %params;
         my @args = @_;
@@ -360,6 +311,66 @@ sub _make_method {
                   . ' argument' . (@positional == 1 ? '' : 's') . ', got ' . scalar(@_));
         }
         return $self->call($op, \%params);
+    };
+    my $t = $STRINGS_OP{$op} or return $full;
+    # The fast path (for the node objects too, without the fallback: _fast_method).
+    $FAST_METHOD{$op} = _make_fast($t, $named, \@positional, undef);
+    return _make_fast($t, $named, \@positional, $full);
+}
+
+# The fast path of a flat method: the arguments into the operation's slots (positionals by
+# position, the node actions' named ones by name), then _fast. Anything unusual (a payload or
+# body, too many arguments, an odd list, an unknown name or a positional one given by name) is
+# left, before anything is checked, to $full (the full path, which starts over from the same
+# arguments), or gives undef when there is no $full.
+sub _make_fast {
+    my ($t, $named, $positional, $full) = @_;
+    my @pos_slot = map { $t->[2]{$_} } @$positional;
+    my $npos = @pos_slot;
+    my $plain_pos = !grep { !defined } @pos_slot;    # no payload or body among the positionals
+    my $named_slot = $t->[3];
+    my $last = $#{ $t->[1] };
+    return sub {
+        FAST: {
+            my @vals;
+            $#vals = $last;
+            my $i = 1;
+            if ($plain_pos) {
+                @vals[@pos_slot] = @_[ 1 .. $npos ];    # missing ones: undef, not given
+                $i = $npos + 1;
+                $i = @_ if $i > @_;
+            }
+            else {
+                for my $s (@pos_slot) {
+                    last if $i >= @_;
+                    if (defined $s) { $vals[$s] = $_[$i] }
+                    elsif (defined $_[$i]) { last FAST }    # a payload or body: JSON
+                    $i++;
+                }
+            }
+            if ($named) {
+                if (@_ == $i + 1 && ref $_[$i] eq 'HASH') {
+                    my $h = $_[$i];
+                    for my $k (keys %$h) {
+                        $vals[ $named_slot->{$k} // last FAST ] = $h->{$k};
+                    }
+                }
+                else {
+                    last FAST if (@_ - $i) % 2;
+                    while ($i < @_) {
+                        $vals[ $named_slot->{ ref $_[$i] ? last FAST : $_[$i] // last FAST } // last FAST ] = $_[ $i + 1 ];
+                        $i += 2;
+                    }
+                }
+            }
+            elsif ($i < @_) {
+                last FAST;
+            }
+            my $r = _fast($_[0], $t, \@vals);
+            return $r if $r;
+        }
+        return undef unless $full;
+        goto &$full;
     };
 }
 
@@ -441,6 +452,12 @@ payload: JSON has no such number) and a malformed Perl string (the UTF-8 flag on
 not UTF-8, as C<Encode::_utf8_on> can make). A method called on the class name or on anything but
 an object of its class (C<< Plivo::PHLO->get_phlo(...) >>) is C<invalid_argument> too. No call
 warns. F<t/04-bad-input.t> tries about ten thousand such inputs.
+
+A call whose arguments are all plain strings (ASCII, no NUL, not C<Inf> or C<NaN>; numbers
+count, by their string form) goes to libphlo's C<phlo_client_call_strings> without any JSON
+encoding in Perl; any other call, and C<run_phlo> with a payload or C<raw> with a body, goes
+through the full checks above and C<phlo_client_call> with JSON. The request sent and every
+error are the same either way; only the cost differs (see F<docs/perl.md>).
 
 =head2 Finding libphlo
 
