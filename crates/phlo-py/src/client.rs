@@ -637,7 +637,7 @@ impl Client {
     ) -> PyResult<Response> {
         let body = models::mapping_arg("body", body.as_ref())?;
         let p = params! {"method" => method, "path" => path, "body" => body};
-        Response::from_raw(py, self.exec(py, "raw", p)?)
+        self.exec(py, "raw", p).map(Response::from_raw)
     }
 
     /// Runs any named operation (see `plivo_phlo.operations()`) with keyword parameters, e.g.
@@ -661,6 +661,6 @@ impl Client {
                 .into_owned();
             map.insert(key.clone(), models::from_py(&key, &v)?);
         }
-        Response::from_raw(py, self.exec(py, &name, Ok(map))?)
+        self.exec(py, &name, Ok(map)).map(Response::from_raw)
     }
 }

@@ -239,7 +239,7 @@ macro_rules! result_class {
             /// The fields of the answer this version does not know, as a new dict.
             #[getter]
             fn extra<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-                dict(py, &self.inner.extra)
+                Extra::extra(&self.inner, py, &self.body)
             }
             fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
                 other
@@ -376,15 +376,46 @@ result_class!(
     }
 );
 
-/// Any JSON object, for the generic `Client.call` and `Client.raw`: every field is in `extra`.
-#[derive(serde::Deserialize)]
-pub(crate) struct Generic {
-    #[serde(flatten)]
-    pub(crate) extra: Map<String, Value>,
+/// How a result class gives `.extra`, the fields this version does not know.
+pub(crate) trait Extra {
+    fn extra<'py>(&self, py: Python<'py>, body: &str) -> PyResult<Bound<'py, PyDict>>;
+}
+
+/// The typed models keep the unknown fields, parsed with the rest, in their `extra` map.
+macro_rules! extra_field {
+    ($($model:ty),*) => {$(
+        impl Extra for $model {
+            fn extra<'py>(&self, py: Python<'py>, _body: &str) -> PyResult<Bound<'py, PyDict>> {
+                dict(py, &self.extra)
+            }
+        }
+    )*};
+}
+extra_field!(
+    plivo_phlo::Phlo,
+    plivo_phlo::PhloRunStarted,
+    plivo_phlo::PhloRun,
+    plivo_phlo::Node,
+    plivo_phlo::ActionResponse
+);
+
+/// The model of `Response` (the generic `Client.call` and `Client.raw`): nothing. The core has
+/// already checked the body against the operation's model (a JSON object in every case), and a
+/// caller of the generic entry points reads `.json` or `.raw` (the drop-in reads `.json`), so the
+/// body is not parsed again into a map that would only be thrown away; `.extra` (every field)
+/// parses it when read.
+pub(crate) struct Unparsed;
+
+impl Extra for Unparsed {
+    fn extra<'py>(&self, py: Python<'py>, body: &str) -> PyResult<Bound<'py, PyDict>> {
+        let map: Map<String, Value> = serde_json::from_str(body)
+            .map_err(|e| crate::errors::invalid(py, "body", &e.to_string()))?;
+        dict(py, &map)
+    }
 }
 
 result_class!(
-    "Response", Response, Generic,
+    "Response", Response, Unparsed,
     "The answer to `Client.call` or `Client.raw`: the status and the JSON object as received.",
     fields {}
     fn __repr__(&self) -> String {
@@ -402,14 +433,13 @@ result_class!(
 );
 
 impl Response {
-    /// The answer of the generic entry point (which checked the body against the operation's
-    /// model) as a `Response`; a body that is not a JSON object is `DecodeError`.
-    pub(crate) fn from_raw(py: Python<'_>, raw: RawResponse) -> PyResult<Self> {
-        let inner: Generic = raw.parse().map_err(|e| crate::errors::to_py(py, &e))?;
-        Ok(Response {
-            inner,
+    /// The answer of the generic entry point, which checked the body against the operation's
+    /// model, as a `Response` (see [`Unparsed`]).
+    pub(crate) fn from_raw(raw: RawResponse) -> Self {
+        Response {
+            inner: Unparsed,
             status: raw.status,
             body: raw.body,
-        })
+        }
     }
 }
