@@ -2,7 +2,8 @@
 //!
 //! Each result class wraps the core's model (which keeps unknown fields in `extra`) together with
 //! the HTTP status and the body text as received, so Python code gets typed attributes and, when
-//! it needs them, `.status`, `.json` and `.raw` (a fresh dict on each access).
+//! it needs them, `.status`, `.json` and `.raw` (a fresh dict on each access). The generic
+//! `Response` wraps no model: its body, already checked by the core, is parsed only when read.
 
 use std::borrow::Cow;
 
