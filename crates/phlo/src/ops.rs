@@ -338,7 +338,12 @@ impl Operation {
                 format_args!("unknown operation {:?}", short(name)),
             )
         })?;
-        let known = |k: &str| spec.params.iter().any(|p| p.trim_end_matches('?') == k);
+        // A name matches `p` or `p?` (an optional one): compared in place, with no trimming pass.
+        let known = |k: &str| {
+            spec.params.iter().any(|p| {
+                p.as_bytes().starts_with(k.as_bytes()) && matches!(&p[k.len()..], "" | "?")
+            })
+        };
         let unknown = match args {
             Args::Json(m) => m.keys().map(String::as_str).find(|k| !known(k)),
             Args::Strings(p) => p.iter().map(|(k, _)| *k).find(|k| !known(k)),
