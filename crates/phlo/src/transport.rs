@@ -209,7 +209,7 @@ impl Transport {
         if let Some(t) = timeout {
             rb = rb.timeout(t);
         }
-        let mut resp = rb.send().map_err(|e| transport_error(&e))?;
+        let resp = rb.send().map_err(|e| transport_error(&e))?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
@@ -221,7 +221,7 @@ impl Transport {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let mut body = self.read_body(&mut resp, status)?;
+        let mut body = self.read_body(resp, status)?;
         // A server that echoes the credentials back gets them nowhere: not into a result, an
         // error message, an api_id, or a truncated quote of the body.
         crate::error::scrub_in_place(&mut body, &[&self.secrets[0], &self.secrets[1]]);
@@ -242,7 +242,7 @@ impl Transport {
     }
 
     /// Reads the body, up to the configured cap, as UTF-8 text.
-    fn read_body(&self, resp: &mut reqwest::blocking::Response, status: u16) -> Result<String> {
+    fn read_body(&self, resp: reqwest::blocking::Response, status: u16) -> Result<String> {
         let cap = self.max_response_bytes;
         let too_big = || {
             Error::new(
@@ -251,25 +251,36 @@ impl Transport {
             )
             .with_status(status)
         };
-        if resp.content_length().is_some_and(|n| n > cap as u64) {
-            return Err(too_big());
-        }
-        let mut buf = Vec::with_capacity(resp.content_length().map_or(256, |n| n as usize));
-        resp.take((cap as u64).saturating_add(1))
-            .read_to_end(&mut buf)
-            .map_err(|e| {
-                let timed_out = e.kind() == std::io::ErrorKind::TimedOut
-                    || e.get_ref()
-                        .and_then(|i| i.downcast_ref::<reqwest::Error>())
-                        .is_some_and(|r| r.is_timeout());
-                let kind = if timed_out {
-                    ErrorKind::Timeout
-                } else {
-                    ErrorKind::Connection
-                };
-                Error::new(kind, format!("reading the response body failed: {e}"))
-                    .with_status(status)
-            })?;
+        let failed = |timed_out: bool, e: &dyn std::fmt::Display| {
+            let kind = if timed_out {
+                ErrorKind::Timeout
+            } else {
+                ErrorKind::Connection
+            };
+            Error::new(kind, format!("reading the response body failed: {e}")).with_status(status)
+        };
+        let buf = match resp.content_length() {
+            Some(n) if n > cap as u64 => return Err(too_big()),
+            // A declared length within the cap (the usual answer): the HTTP layer enforces it,
+            // so the body is taken whole, in one hand-over from the I/O thread. Reading it
+            // through `io::Read` instead costs a second wake-up of that thread per call, to
+            // learn that the body has ended.
+            Some(_) => Vec::from(resp.bytes().map_err(|e| failed(e.is_timeout(), &e))?),
+            // No length (chunked): read at most one byte past the cap.
+            None => {
+                let mut buf = Vec::with_capacity(256);
+                resp.take((cap as u64).saturating_add(1))
+                    .read_to_end(&mut buf)
+                    .map_err(|e| {
+                        let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+                            || e.get_ref()
+                                .and_then(|i| i.downcast_ref::<reqwest::Error>())
+                                .is_some_and(|r| r.is_timeout());
+                        failed(timed_out, &e)
+                    })?;
+                buf
+            }
+        };
         if buf.len() > cap {
             return Err(too_big());
         }
