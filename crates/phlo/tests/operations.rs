@@ -294,22 +294,22 @@ fn generic_forms_and_raw() {
     assert_eq!(phlo.phlo_id, P);
 }
 
+/// The demo node an operation acts on, and a member of it.
+fn node_and_member(spec: &plivo_phlo::OpSpec) -> (&'static str, &'static str) {
+    if spec.node_type == Some(NodeType::ConferenceBridge) {
+        (C, "+14155550123")
+    } else {
+        (N, CUSTOMER)
+    }
+}
+
 #[test]
 fn every_named_operation_through_call() {
     let (sim, client) = setup();
     let run = client.run_phlo(P, None).unwrap();
     for spec in OPERATIONS {
         sim.reset();
-        let member = if spec.node_type == Some(NodeType::ConferenceBridge) {
-            "+14155550123"
-        } else {
-            CUSTOMER
-        };
-        let node = if spec.node_type == Some(NodeType::ConferenceBridge) {
-            C
-        } else {
-            N
-        };
+        let (node, member) = node_and_member(spec);
         let mut all = json!({"phlo_id": P, "node_id": node, "run_id": run.run_id(), "node_type": "multi_party_call", "member_id": member,
             "to": NEW_AGENT, "trigger_source": AGENT, "role": "agent", "action": "hold", "method": "GET", "path": format!("/v1/phlo/{P}")});
         if spec.name == "mpc_member_abort_transfer" || spec.name == "mpc_member_resume_call" {
@@ -385,16 +385,7 @@ fn one_client_serves_many_threads() {
 fn every_named_operation_through_call_strings_sends_the_same_request() {
     let (sim, client) = setup();
     for spec in OPERATIONS {
-        let member = if spec.node_type == Some(NodeType::ConferenceBridge) {
-            "+14155550123"
-        } else {
-            CUSTOMER
-        };
-        let node = if spec.node_type == Some(NodeType::ConferenceBridge) {
-            C
-        } else {
-            N
-        };
+        let (node, member) = node_and_member(spec);
         let path = format!("/v1/phlo/{P}");
         let mut sent = Vec::new();
         for form in ["json", "strings"] {
