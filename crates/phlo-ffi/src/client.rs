@@ -199,6 +199,11 @@ pub unsafe extern "C" fn phlo_client_call(
 /// name/value pairs than this are `PHLO_INVALID_ARGUMENT`.
 const MAX_PARAMS: usize = 8;
 
+/// More name/value pairs than [`MAX_PARAMS`]: `PHLO_INVALID_ARGUMENT` naming `count`.
+fn too_many_params() -> Failure {
+    plivo_phlo::Error::invalid("count", format_args!("must be at most {MAX_PARAMS}")).into()
+}
+
 /// The C string arguments of a typed helper as name/value pairs, borrowed (no copy, no JSON).
 struct Args<'a> {
     pairs: [(&'a str, &'a str); MAX_PARAMS],
@@ -214,12 +219,7 @@ impl<'a> Args<'a> {
     }
 
     fn push(&mut self, name: &'a str, value: &'a str) -> Result<(), Failure> {
-        let slot = self.pairs.get_mut(self.len).ok_or_else(|| {
-            Failure::from(plivo_phlo::Error::invalid(
-                "count",
-                format_args!("must be at most {MAX_PARAMS}"),
-            ))
-        })?;
+        let slot = self.pairs.get_mut(self.len).ok_or_else(too_many_params)?;
         *slot = (name, value);
         self.len += 1;
         Ok(())
@@ -310,11 +310,7 @@ pub unsafe extern "C" fn phlo_client_call_strings(
         let operation = unsafe { arg_str(operation, "operation") }?;
         let out_json = out_param(out_json, "out_json")?;
         if count > MAX_PARAMS {
-            return Err(plivo_phlo::Error::invalid(
-                "count",
-                format_args!("must be at most {MAX_PARAMS}"),
-            )
-            .into());
+            return Err(too_many_params());
         }
         let mut args = Args::new();
         if count > 0 {
