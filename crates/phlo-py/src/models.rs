@@ -215,7 +215,6 @@ macro_rules! result_class {
                     body: a.body,
                 }
             }
-
         }
 
         #[pymethods]
@@ -233,9 +232,7 @@ macro_rules! result_class {
             /// The response body parsed into a new dict.
             #[getter]
             fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                let v: Value = serde_json::from_str(&self.body)
-                    .map_err(|e| crate::errors::invalid(py, "body", &e.to_string()))?;
-                to_py(py, &v)
+                to_py(py, &parse_body::<Value>(py, &self.body)?)
             }
             /// The fields of the answer this version does not know, as a new dict.
             #[getter]
@@ -377,6 +374,12 @@ result_class!(
     }
 );
 
+/// A result's body text parsed on demand (`.raw`, and `Response.extra`); a failure is
+/// `InvalidArgumentError` naming `body`.
+fn parse_body<T: serde::de::DeserializeOwned>(py: Python<'_>, body: &str) -> PyResult<T> {
+    serde_json::from_str(body).map_err(|e| crate::errors::invalid(py, "body", &e.to_string()))
+}
+
 /// How a result class gives `.extra`, the fields this version does not know.
 pub(crate) trait Extra {
     fn extra<'py>(&self, py: Python<'py>, body: &str) -> PyResult<Bound<'py, PyDict>>;
@@ -409,9 +412,7 @@ pub(crate) struct Unparsed;
 
 impl Extra for Unparsed {
     fn extra<'py>(&self, py: Python<'py>, body: &str) -> PyResult<Bound<'py, PyDict>> {
-        let map: Map<String, Value> = serde_json::from_str(body)
-            .map_err(|e| crate::errors::invalid(py, "body", &e.to_string()))?;
-        dict(py, &map)
+        dict(py, &parse_body::<Map<String, Value>>(py, body)?)
     }
 }
 
