@@ -186,9 +186,7 @@ sub decoder_for { $JSON_DECODE_XS && !_pp_only($_[0]) ? 'Cpanel::JSON::XS' : 'JS
 
 sub decode_json_text {
     my ($text) = @_;
-    if ($JSON_DECODE_XS && !(($text =~ /[:\[,][\s-]*[0-9]/ && $text =~ $PP_ONLY_IN)
-        || ($text =~ /\A[\s-]*[0-9]/ && $text =~ $PP_ONLY_START)))    # _pp_only, inline: once per call
-    {
+    if ($JSON_DECODE_XS && !_pp_only($text)) {
         # Cpanel::JSON::XS warns (a default-on warning) on a non-character such as U+FFFF in a
         # string; JSON::PP does not, and a body may hold one. Nothing here warns.
         no warnings 'utf8';    # nonchar, surrogate, non_unicode
@@ -477,22 +475,13 @@ sub client_call_strings {
 
 # A successful call's owned JSON text (freed here) -> (decoded result, HTTP status, text). With
 # $client (a Plivo::PHLO), also sets its last_status and last_body (undef on a decode failure).
-# On every call's path, so _take_string and decode_json_text are written out here.
 sub _answer {
     my ($out, $http, $client) = @_;
     my ($text, $result);
     if ($out) {
         $text = _opaque_to_bytes($out);
         _string_free($out);
-        if ($JSON_DECODE_XS && !(($text =~ /[:\[,][\s-]*[0-9]/ && $text =~ $PP_ONLY_IN)
-            || ($text =~ /\A[\s-]*[0-9]/ && $text =~ $PP_ONLY_START)))
-        {
-            no warnings 'utf8';    # as in decode_json_text
-            $result = eval { $JSON_DECODE_XS->decode($text) };
-        }
-        else {
-            $result = eval { $JSON_DECODE->decode($text) };
-        }
+        $result = eval { decode_json_text($text) };
     }
     if (ref $result ne 'HASH') {
         # The core guarantees a JSON object on success; this is a defence, not a path.
