@@ -113,6 +113,33 @@ subtest 'the full path still decides what the fast path does not take' => sub {
     is($sim->last_request->{body_json}{action}, 'cold_transfer', "the node object's action wins over a named one, as before");
 };
 
+subtest 'what the fast path leaves to the full path, and the error the full path gives' => sub {
+    my $NaN = -sin(9**9**9);
+    my @cases = (
+        # [ what, call, the C function reached ('' = none: refused in Perl), error kind ] (the
+        # last two reach the core, which refuses them as member ids)
+        [ 'an undef name',          sub { $client->mpc_cold_transfer($P, $N, undef, 'x', to => '+14152225555', trigger_source => $AGENT) }, '', 'invalid_argument' ],
+        [ 'a reference as a name',  sub { $client->mpc_cold_transfer($P, $N, [] => 'x', to => '+14152225555', trigger_source => $AGENT) }, '', 'invalid_argument' ],
+        [ 'an odd list',            sub { $client->mpc_cold_transfer($P, $N, to => '+14152225555', 'trigger_source') }, '', 'invalid_argument' ],
+        [ 'an unknown name',        sub { $client->mpc_cold_transfer($P, $N, to => '+14152225555', trigger_source => $AGENT, colour => 'red') }, 'json', 'invalid_argument' ],
+        [ 'an unknown name (hash)', sub { $client->mpc_cold_transfer($P, $N, { to => '+14152225555', trigger_source => $AGENT, colour => 'red' }) }, 'json', 'invalid_argument' ],
+        [ 'one positional too many', sub { $client->get_phlo($P, 'extra') }, '', 'invalid_argument' ],
+        [ 'the number Inf',         sub { $client->mpc_cold_transfer($P, $N, to => 9**9**9, trigger_source => $AGENT) }, '', 'invalid_argument' ],
+        [ 'the number NaN',         sub { $client->mpc_cold_transfer($P, $N, to => $NaN, trigger_source => $AGENT) }, '', 'invalid_argument' ],
+        [ 'an array reference',     sub { $client->mpc_cold_transfer($P, $N, to => ['+14152225555'], trigger_source => $AGENT) }, '', 'invalid_argument' ],
+        [ 'a Latin-1 byte string',  sub { $client->mpc_member_hold($P, $N, "caf\xe9") }, 'json', 'invalid_argument' ],
+        [ 'a string holding "NaN"', sub { $client->mpc_member_hold($P, $N, 'NaNa') }, 'json', 'invalid_argument' ],
+    );
+    for (@cases) {
+        my ($what, $code, $want_path, $want_kind) = @$_;
+        $sim->reset;
+        @path = ();
+        my $e = do { eval { $code->(); 1 } ? undef : $@ };
+        is(join(',', @path), $want_path, "$what: " . ($want_path || 'refused in Perl'));
+        is(ref $e ? $e->kind : $e, $want_kind, "$what: $want_kind");
+    }
+};
+
 subtest 'a forked child cannot use the parent client, fast path or not' => sub {
     pipe(my $r, my $w) or die "pipe: $!";
     my $pid = fork;

@@ -145,10 +145,6 @@ my %STRINGS_OP;
 # method's own arguments, returns the result or undef (nothing sent: take the full path).
 my %FAST_METHOD;
 
-# The string forms of the numbers Inf, -Inf and NaN (and their spellings elsewhere): a value
-# that stringifies to one of them takes the full path, which tells the number from the string.
-my %NONFINITE = map { $_ => 1 } qw(Inf -Inf +Inf NaN -NaN +NaN inf -inf nan -nan Infinity -Infinity);
-
 sub _strings_table {
     my ($spec) = @_;
     my @names = grep { !$JSON_VALUED{$_} } _param_names($spec);
@@ -170,15 +166,6 @@ sub _fast_method { $FAST_METHOD{ $_[0] } }
 # Dies only with the core's own errors, the same the full path gets for the same parameters.
 sub _fast {
     my ($self, $t, $vals) = @_;
-    {
-        # A reference (an object may stringify), the string form of Inf or NaN (a number JSON
-        # cannot carry, or a string that looks like one), a NUL or a byte above 0x7f (non-ASCII:
-        # to be encoded, or a malformed string). `use bytes`: the pattern sees a UTF-8-flagged
-        # string as its bytes, so a wide or malformed string fails it without being decoded
-        # (which would warn, or die in the regex engine; tr/// decodes even under `use bytes`).
-        use bytes;
-        defined && (ref || $NONFINITE{$_} || /[^\x01-\x7f]/) and return undef for @$vals;
-    }
     # The client: this class (or a subclass), hash-based, its handle made by this process (not
     # a forked child's copy; an ithread's clone has no handle, see CLONE_SKIP). Otherwise the
     # full path says what is wrong.
@@ -187,8 +174,22 @@ sub _fast {
       && Scalar::Util::reftype($self) eq 'HASH';
     my $handle = $self->{handle};
     return undef if ref $handle ne 'Plivo::PHLO::FFI::Handle' || ($self->{pid} // 0) != $$;
+    {
+        # The values, joined (undef, not given, as ''): a NUL or a byte above 0x7f (non-ASCII:
+        # to be encoded, or a malformed string), the string form of Inf or NaN (a number JSON
+        # cannot carry; a string holding it goes the full way too), or a reference (an object
+        # may stringify). `use bytes`: the pattern sees a UTF-8-flagged string as its bytes, so
+        # a wide or malformed string fails it without being decoded (which would warn, or die
+        # in the regex engine). One join and one pattern, not a loop over the values: this is
+        # the hot path of every call, and each Perl statement costs ~1k instructions
+        # (docs/benchmarks.md).
+        no warnings 'uninitialized';
+        use bytes;
+        my $all = join "\n", @$vals;
+        return undef if $all =~ /[^\x01-\x7f]/ || index($all, 'Inf') >= 0 || index($all, 'NaN') >= 0 || grep ref, @$vals;
+    }
     # Sets last_status and last_body, on failure too.
-    return (Plivo::PHLO::FFI::client_call_strings($handle, $t->[0], $t->[1], $vals, $self))[0];
+    return scalar Plivo::PHLO::FFI::client_call_strings($handle, $t->[0], $t->[1], $vals, $self);
 }
 
 sub call {
@@ -322,56 +323,76 @@ sub _make_method {
 # position, the node actions' named ones by name), then _fast. Anything unusual (a payload or
 # body, too many arguments, an odd list, an unknown name or a positional one given by name) is
 # left, before anything is checked, to $full (the full path, which starts over from the same
-# arguments), or gives undef when there is no $full.
+# arguments), or gives undef when there is no $full. Three shapes, the two common ones written
+# for speed (a list assignment and a hash slice instead of a loop over the arguments).
 sub _make_fast {
     my ($t, $named, $positional, $full) = @_;
+    my $names = $t->[1];
     my @pos_slot = map { $t->[2]{$_} } @$positional;
     my $npos = @pos_slot;
-    my $plain_pos = !grep { !defined } @pos_slot;    # no payload or body among the positionals
-    my $named_slot = $t->[3];
-    my $last = $#{ $t->[1] };
-    return sub {
-        FAST: {
-            my @vals;
-            $#vals = $last;
-            my $i = 1;
-            if ($plain_pos) {
-                @vals[@pos_slot] = @_[ 1 .. $npos ];    # missing ones: undef, not given
-                $i = $npos + 1;
-                $i = @_ if $i > @_;
+    my $last = $#$names;
+    if ($named && "@$names[0, 1]" eq 'phlo_id node_id' && "@$positional" eq 'phlo_id node_id') {
+        # The node actions: ($phlo_id, $node_id, name => value, ...) or ($phlo_id, $node_id,
+        # \%named). An undef or reference name, a positional one by name or an unknown one is
+        # left in %named after the slice: the full path reports it.
+        my @named = @$names[ 2 .. $last ];
+        return sub {
+            FAST: {
+                no warnings 'uninitialized';    # an undef name becomes '', which is no parameter's
+                my (undef, $phlo_id, $node_id, %named) =
+                    @_ % 2 ? @_ : @_ == 4 && ref $_[3] eq 'HASH' ? (@_[ 0 .. 2 ], %{ $_[3] }) : last FAST;
+                my @vals = ($phlo_id, $node_id, delete @named{@named});
+                last FAST if %named;
+                my $r = _fast($_[0], $t, \@vals);
+                return $r if $r;
             }
-            else {
+            return undef unless $full;
+            goto &$full;
+        };
+    }
+    elsif (!$named && "@$names" eq "@$positional") {
+        # Positional arguments only, all strings: at most one per parameter, missing ones undef.
+        return sub {
+            if (@_ <= $npos + 1) {
+                my (undef, @vals) = @_;
+                $#vals = $last;
+                my $r = _fast($_[0], $t, \@vals);
+                return $r if $r;
+            }
+            return undef unless $full;
+            goto &$full;
+        };
+    }
+    else {
+        # The rest (a JSON-valued parameter among the positional ones: run_phlo, raw).
+        my $named_slot = $t->[3];
+        return sub {
+            FAST: {
+                my @vals;
+                $#vals = $last;
+                my $i = 1;
                 for my $s (@pos_slot) {
                     last if $i >= @_;
                     if (defined $s) { $vals[$s] = $_[$i] }
                     elsif (defined $_[$i]) { last FAST }    # a payload or body: JSON
                     $i++;
                 }
-            }
-            if ($named) {
-                if (@_ == $i + 1 && ref $_[$i] eq 'HASH') {
-                    my $h = $_[$i];
-                    for my $k (keys %$h) {
-                        $vals[ $named_slot->{$k} // last FAST ] = $h->{$k};
-                    }
-                }
-                else {
+                if ($named) {
                     last FAST if (@_ - $i) % 2;
                     while ($i < @_) {
-                        $vals[ $named_slot->{ ref $_[$i] ? last FAST : $_[$i] // last FAST } // last FAST ] = $_[ $i + 1 ];
+                        last FAST if ref $_[$i];
+                        $vals[ $named_slot->{ $_[$i] // last FAST } // last FAST ] = $_[ $i + 1 ];
                         $i += 2;
                     }
                 }
+                last FAST if $i < @_;
+                my $r = _fast($_[0], $t, \@vals);
+                return $r if $r;
             }
-            elsif ($i < @_) {
-                last FAST;
-            }
-            my $r = _fast($_[0], $t, \@vals);
-            return $r if $r;
-        }
-        return undef unless $full;
-        goto &$full;
-    };
+            return undef unless $full;
+            goto &$full;
+        };
+    }
 }
 
 for my $spec (@{ Plivo::PHLO::FFI::operations() }) {

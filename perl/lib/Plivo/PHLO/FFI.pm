@@ -185,14 +185,14 @@ sub _pp_only {
 sub decoder_for { $JSON_DECODE_XS && !_pp_only($_[0]) ? 'Cpanel::JSON::XS' : 'JSON::PP' }
 
 sub decode_json_text {
-    my ($text) = @_;
-    if ($JSON_DECODE_XS && !_pp_only($text)) {
+    # $_[0], not a copy: an answer may be large, and this runs on every call.
+    if ($JSON_DECODE_XS && !_pp_only($_[0])) {
         # Cpanel::JSON::XS warns (a default-on warning) on a non-character such as U+FFFF in a
         # string; JSON::PP does not, and a body may hold one. Nothing here warns.
         no warnings 'utf8';    # nonchar, surrogate, non_unicode
-        return $JSON_DECODE_XS->decode($text);
+        return $JSON_DECODE_XS->decode($_[0]);
     }
-    return $JSON_DECODE->decode($text);
+    return $JSON_DECODE->decode($_[0]);
 }
 
 # The failure recorded by the library for this thread, as a Plivo::PHLO::Error object.
@@ -457,7 +457,8 @@ sub client_call {
 # runs meanwhile), and libphlo only reads them during the call. pack('p') forces each element to
 # a plain string of its own first (a number gets its string form, a copy-on-write string its own
 # buffer), so it must be given the caller's own copies, never a caller's variables: the
-# values arrays of Plivo::PHLO are built for each call. With $client (a Plivo::PHLO), also sets
+# values arrays of Plivo::PHLO are built for each call. In scalar context returns the result
+# alone (see _answer). With $client (a Plivo::PHLO), also sets
 # its last_status and last_body, as Plivo::PHLO::call does (after a failure: the error's status
 # and undef).
 sub client_call_strings {
@@ -473,8 +474,9 @@ sub client_call_strings {
     return _answer($out, $http, $client);
 }
 
-# A successful call's owned JSON text (freed here) -> (decoded result, HTTP status, text). With
-# $client (a Plivo::PHLO), also sets its last_status and last_body (undef on a decode failure).
+# A successful call's owned JSON text (freed here) -> (decoded result, HTTP status, text), or in
+# scalar context the result alone (no copies of the text to return). With $client (a
+# Plivo::PHLO), also sets its last_status and last_body (undef on a decode failure).
 sub _answer {
     my ($out, $http, $client) = @_;
     my ($text, $result);
@@ -494,7 +496,7 @@ sub _answer {
         );
     }
     @{$client}{qw(last_status last_body)} = ($http, $text) if $client;
-    return ($result, $http, $text);
+    return wantarray ? ($result, $http, $text) : $result;
 }
 
 sub status_name { _load(); _status_name($_[0]) }
