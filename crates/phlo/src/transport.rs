@@ -10,7 +10,7 @@ use reqwest::header::{
 };
 
 use crate::config::Config;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result, Secrets};
 use crate::ops::{Method, Request};
 use crate::retry::{parse_retry_after, RetryPolicy};
 
@@ -18,7 +18,7 @@ use crate::retry::{parse_retry_after, RetryPolicy};
 pub(crate) struct Transport {
     http: Http,
     /// The credentials, and their base64 form, scrubbed from every error.
-    secrets: [String; 2],
+    secrets: Secrets,
     /// The base URL, parsed once; each request only sets its path (and query) on a copy.
     base: reqwest::Url,
     /// The base URL's own path without its trailing slash (`""` for a host root), put before
@@ -111,7 +111,7 @@ impl Transport {
         let prefix = base.path().trim_end_matches('/').to_owned();
         Ok(Transport {
             http,
-            secrets: [token.to_owned(), basic],
+            secrets: Secrets::new(&[token, &basic]),
             base,
             prefix,
             max_response_bytes: config.max_response_bytes,
@@ -121,7 +121,7 @@ impl Transport {
     /// Removes the credentials from an error made outside [`Transport::send`] (decoding a 2xx
     /// body quotes it, and a server may echo the credentials back).
     pub(crate) fn scrub(&self, e: Error) -> Error {
-        e.scrub(&[&self.secrets[0], &self.secrets[1]])
+        e.scrub(&self.secrets)
     }
 
     /// Sends `req`, retrying as `policy` allows; returns the 2xx answer.
@@ -156,9 +156,7 @@ impl Transport {
                         attempts: attempt,
                     })
                 }
-                Err(e) => e
-                    .scrub(&[&self.secrets[0], &self.secrets[1]])
-                    .with_attempts(attempt),
+                Err(e) => e.scrub(&self.secrets).with_attempts(attempt),
             };
             if !policy.retryable(&err, req.idempotent, attempt) {
                 return Err(err);
@@ -224,7 +222,7 @@ impl Transport {
         let mut body = self.read_body(resp, status)?;
         // A server that echoes the credentials back gets them nowhere: not into a result, an
         // error message, an api_id, or a truncated quote of the body.
-        crate::error::scrub_in_place(&mut body, &[&self.secrets[0], &self.secrets[1]]);
+        self.secrets.scrub_in_place(&mut body);
         if (200..300).contains(&status) {
             return Ok((status, body));
         }

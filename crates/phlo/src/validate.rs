@@ -24,10 +24,13 @@ pub fn id<'a>(field: &str, value: &'a str) -> Result<&'a str> {
             format_args!("longer than {MAX_ID_LEN} characters"),
         ));
     }
-    if let Some(c) = value
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    // By byte (every allowed character is ASCII, and the first byte of any other character is
+    // not): the UTF-8 decoding of `chars()` cost ~15 instructions per character on every call.
+    if let Some(i) = value
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b == b'-'))
     {
+        let c = value[i..].chars().next().unwrap_or_default();
         return Err(Error::invalid(
             field,
             format_args!("contains {c:?}; only letters, digits and '-' are allowed"),
@@ -121,6 +124,24 @@ pub fn auth_id(value: &str) -> Result<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_error_names_the_first_character_not_allowed() {
+        for (value, c) in [
+            ("ab/cd", '/'),
+            ("ab\u{e9}cd", '\u{e9}'),
+            ("\u{2603}", '\u{2603}'),
+            ("a b", ' '),
+        ] {
+            let e = id("node_id", value).unwrap_err();
+            assert!(
+                e.message().contains(&format!("contains {c:?}")),
+                "{}",
+                e.message()
+            );
+        }
+        assert_eq!(id("node_id", "aB3-x").unwrap(), "aB3-x");
+    }
     use crate::ErrorKind;
 
     #[test]

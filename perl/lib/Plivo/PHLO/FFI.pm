@@ -185,8 +185,13 @@ sub _pp_only {
 sub decoder_for { $JSON_DECODE_XS && !_pp_only($_[0]) ? 'Cpanel::JSON::XS' : 'JSON::PP' }
 
 sub decode_json_text {
-    # $_[0], not a copy: an answer may be large, and this runs on every call.
-    if ($JSON_DECODE_XS && !_pp_only($_[0])) {
+    # $_[0], not a copy: an answer may be large, and this runs on every call. _pp_only's test
+    # written out (a sub call is ~1.5k instructions); an answer of the core is an object, so
+    # the start-of-text test runs only for a text that does not start with "{".
+    if ($JSON_DECODE_XS
+        && !($_[0] =~ /[:\[,][\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_IN)
+        && (ord $_[0] == 123 || !($_[0] =~ /\A[\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_START)))
+    {
         # Cpanel::JSON::XS warns (a default-on warning) on a non-character such as U+FFFF in a
         # string; JSON::PP does not, and a body may hold one. Nothing here warns.
         no warnings 'utf8';    # nonchar, surrogate, non_unicode
