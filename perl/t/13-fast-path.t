@@ -140,6 +140,25 @@ subtest 'what the fast path leaves to the full path, and the error the full path
     }
 };
 
+subtest 'JSON::PP is loaded only when a call needs it' => sub {
+    plan skip_all => 'answers are decoded with JSON::PP here' if Plivo::PHLO::FFI::json_backend() ne 'Cpanel::JSON::XS';
+    # In a fresh perl (this one has JSON::PP, for the simulator's log): making a client and a
+    # fast-path call leave it unloaded; a payload (the full path) loads it. -0.0 as an option is 0.
+    my $code = q{
+        use Plivo::PHLO;
+        my $c = Plivo::PHLO->new(auth_id => $ARGV[1], auth_token => $ARGV[2], base_url => $ARGV[0], max_retries => -0.0);
+        $c->get_phlo($ARGV[3]);
+        print exists $INC{'JSON/PP.pm'} ? 1 : 0;
+        $c->run_phlo($ARGV[3], { from => '+14152225555' });
+        print exists $INC{'JSON/PP.pm'} ? 1 : 0;
+    };
+    my $lib = "$FindBin::Bin/../lib";
+    open(my $fh, '-|', $^X, "-I$lib", '-e', $code, $sim->url, $AUTH_ID, $TOKEN, $P) or die "perl: $!";
+    my $out = do { local $/; <$fh> };
+    close $fh;
+    is($out, '01', 'not loaded after new and a fast-path call; loaded by a payload');
+};
+
 subtest 'a forked child cannot use the parent client, fast path or not' => sub {
     pipe(my $r, my $w) or die "pipe: $!";
     my $pid = fork;

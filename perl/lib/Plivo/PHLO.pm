@@ -98,6 +98,7 @@ sub new {
               || !Scalar::Util::looks_like_number($v) || $v != $v || $v == 9**9**9 || $v == -9**9**9;
             # Seconds (fractions allowed, like HTTP::Tiny and LWP) become whole milliseconds.
             $opts{$key} = $type eq 'seconds' ? int($v * 1000 + ($v < 0 ? -0.5 : 0.5)) : $v + 0;
+            $opts{$key} = 0 if $opts{$key} == 0;    # -0.0 is 0 (JSON writers differ on it)
         }
     }
     # The User-Agent names the runtime: plivo-phlo/0.1.0 (Perl: 5.36.0).

@@ -15,7 +15,6 @@ use overload ();
 use File::Spec ();
 use File::Basename ();
 use FFI::Platypus 2.00;
-use JSON::PP ();
 use MIME::Base64 ();
 
 use Plivo::PHLO::Error;
@@ -136,8 +135,14 @@ sub _take_string {
 # Bytes out (UTF-8), characters in. Canonical so requests are reproducible in logs and tests.
 # Requests are always encoded with JSON::PP: which Perl values become JSON numbers and which
 # strings (run_phlo's payload keeps its types) is JSON::PP's rule, and the documented one.
-my $JSON = JSON::PP->new->utf8->canonical->allow_nonref(0)->convert_blessed;
-my $JSON_DECODE = JSON::PP->new->utf8->allow_nonref;
+# JSON::PP is loaded when first needed (a request on the full path, an answer only it decodes,
+# or no Cpanel::JSON::XS): loading it costs ~15 ms, more than the rest of `use Plivo::PHLO`
+# beyond FFI::Platypus, and a program whose calls all take the fast path never needs it.
+my ($JSON, $JSON_DECODE);
+
+sub _json_pp_decoder {
+    $JSON_DECODE //= do { require JSON::PP; JSON::PP->new->utf8->allow_nonref };
+}
 
 # Answers (results, last-error records) are decoded with Cpanel::JSON::XS when it is installed
 # (about 50 times faster than JSON::PP: ~2 us instead of ~100 us for a typical body), unless
@@ -160,7 +165,19 @@ if (($ENV{PLIVO_PHLO_JSON} // '') ne 'JSON::PP'
     $JSON_BACKEND = 'Cpanel::JSON::XS';
 }
 
-sub json { $JSON }
+sub json {
+    $JSON //= do { require JSON::PP; JSON::PP->new->utf8->canonical->allow_nonref(0)->convert_blessed };
+}
+
+# The options of phlo_client_new: a flat hash of strings and finite numbers that
+# Plivo::PHLO::new has made plain (strings by _stringish, numbers by arithmetic, -0 as 0), for
+# which both modules write the same JSON text; so the decoder's module writes it, and making a
+# client does not load JSON::PP.
+my $OPTIONS_XS;
+sub _encode_options {
+    return json()->encode($_[0]) unless $JSON_DECODE_XS;
+    return ($OPTIONS_XS //= Cpanel::JSON::XS->new->utf8->canonical)->encode($_[0]);
+}
 
 # The decoder of answers actually in use: 'Cpanel::JSON::XS' or 'JSON::PP'.
 sub json_backend { $JSON_BACKEND }
@@ -197,7 +214,7 @@ sub decode_json_text {
         no warnings 'utf8';    # nonchar, surrogate, non_unicode
         return $JSON_DECODE_XS->decode($_[0]);
     }
-    return $JSON_DECODE->decode($_[0]);
+    return ($JSON_DECODE // _json_pp_decoder())->decode($_[0]);
 }
 
 # The failure recorded by the library for this thread, as a Plivo::PHLO::Error object.
@@ -420,7 +437,7 @@ sub _scrub_text {
 sub client_new {
     my ($auth_id, $auth_token, $options) = @_;
     _load();
-    my $opts = defined $options ? $JSON->encode($options) : undef;
+    my $opts = defined $options ? _encode_options($options) : undef;
     my $ptr;
     # libphlo starts its network I/O thread with SIGPIPE blocked (the core does it), so a
     # connection the service closes mid-write is an error, never a signal that kills perl.
@@ -438,11 +455,11 @@ sub client_new {
 # values. Returns (decoded result, HTTP status, raw JSON text) or dies with a Plivo::PHLO::Error.
 sub client_call {
     my ($handle, $operation, $params) = @_;
-    my $params_json = eval { $JSON->encode($params) };
+    my $params_json = eval { json()->encode($params) };
     if (!defined $params_json) {
         (my $why = $@ || 'unknown reason') =~ s/ at \S+ line \d+\.?\s*\z//;
         # Name the parameter that JSON cannot hold (a code ref, a glob, an object without TO_JSON).
-        my ($field) = grep { !eval { $JSON->encode([ $params->{$_} ]); 1 } } sort keys %$params;
+        my ($field) = grep { !eval { json()->encode([ $params->{$_} ]); 1 } } sort keys %$params;
         die invalid($field // 'params', "cannot be encoded as JSON: $why");
     }
     my ($out, $http) = (undef, 0);
@@ -650,7 +667,8 @@ An C<invalid_argument> error for a problem found by the Perl layer.
 
 =head2 json
 
-The shared L<JSON::PP> encoder (UTF-8, canonical). Requests are always encoded with it.
+The shared L<JSON::PP> encoder (UTF-8, canonical). Requests are always encoded with it; it is made
+(and L<JSON::PP> loaded) at its first use.
 
 =head2 json_backend
 
