@@ -192,23 +192,20 @@ sub json_backend { $JSON_BACKEND }
 my $PP_ONLY_IN    = qr/[:\[,]\s*-?(?:[0-9]{19}|[0-9]+(?:\.[0-9]+)?[eE])/;
 my $PP_ONLY_START = qr/\A\s*-?(?:[0-9]{19}|[0-9]+(?:\.[0-9]+)?[eE])/;
 
-# True when $_[0] must be decoded by JSON::PP (see above).
+# True when $_[0] must be decoded by JSON::PP (see above). A text that starts with "{" (every
+# answer of the core) cannot start with a number, so the start-of-text test is skipped for it.
 sub _pp_only {
     return ($_[0] =~ /[:\[,][\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_IN)
-      || ($_[0] =~ /\A[\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_START);
+      || (ord $_[0] != 123 && $_[0] =~ /\A[\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_START);
 }
 
 # Which decoder decode_json_text uses for $text.
 sub decoder_for { $JSON_DECODE_XS && !_pp_only($_[0]) ? 'Cpanel::JSON::XS' : 'JSON::PP' }
 
 sub decode_json_text {
-    # $_[0], not a copy: an answer may be large, and this runs on every call. _pp_only's test
-    # written out (a sub call is ~1.5k instructions); an answer of the core is an object, so
-    # the start-of-text test runs only for a text that does not start with "{".
-    if ($JSON_DECODE_XS
-        && !($_[0] =~ /[:\[,][\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_IN)
-        && (ord $_[0] == 123 || !($_[0] =~ /\A[\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_START)))
-    {
+    # $_[0], not a copy: an answer may be large, and this runs on every call. `&_pp_only`
+    # hands this @_ on as it is (no new argument list).
+    if ($JSON_DECODE_XS && !&_pp_only) {
         # Cpanel::JSON::XS warns (a default-on warning) on a non-character such as U+FFFF in a
         # string; JSON::PP does not, and a body may hold one. Nothing here warns.
         no warnings 'utf8';    # nonchar, surrogate, non_unicode
