@@ -136,10 +136,9 @@ sub new {
 # (which starts over from the caller's arguments), so every typed error and every conversion is
 # exactly the full path's: the fast path never reports a problem of its own.
 
-# Per operation whose parameters can all be strings: [ name, \@names, \%slot, \%named ] where
-# @names are its string parameters in a fixed order, $slot{$name} the index of each, and
-# %named the same without the two ids (what the node actions take as named arguments).
-# JSON-valued parameters (payload, body) have no slot: a call that gives one takes the full path.
+# Per operation whose parameters can all be strings: [ name, \@names, \%slot ] where @names
+# are its string parameters in a fixed order and $slot{$name} the index of each. JSON-valued
+# parameters (payload, body) have no slot: a call that gives one takes the full path.
 my %STRINGS_OP;
 
 # The fast path of each flat method (see _make_method), by operation name: called with the
@@ -153,8 +152,7 @@ sub _strings_table {
     return undef if @names > 8 || grep { !/\A[a-z_]+\z/ } @names;
     my %slot;
     @slot{@names} = (0 .. $#names);
-    my %named = map { $NODE_ACTION_POSITIONAL{$_} ? () : ($_ => $slot{$_}) } @names;
-    return [ $spec->{name}, \@names, \%slot, \%named ];
+    return [ $spec->{name}, \@names, \%slot ];
 }
 
 # The fast path of the flat method $op (for the node objects, which give their ids as the
@@ -325,14 +323,15 @@ sub _make_method {
 # body, too many arguments, an odd list, an unknown name or a positional one given by name) is
 # left, before anything is checked, to $full (the full path, which starts over from the same
 # arguments), or gives undef when there is no $full. Three shapes, the two common ones written
-# for speed (a list assignment and a hash slice instead of a loop over the arguments).
+# for speed (a list assignment and a hash slice instead of a loop over the arguments); an
+# operation of none of them (named arguments after other ids than phlo_id and node_id: the
+# core has none) has no fast path.
 sub _make_fast {
     my ($t, $named, $positional, $full) = @_;
     my $names = $t->[1];
-    my @pos_slot = map { $t->[2]{$_} } @$positional;
-    my $npos = @pos_slot;
     my $last = $#$names;
-    if ($named && "@$names[0, 1]" eq 'phlo_id node_id' && "@$positional" eq 'phlo_id node_id') {
+    if ($named) {
+        return $full unless "@$positional" eq 'phlo_id node_id' && "@$names[0, 1]" eq 'phlo_id node_id';
         # The node actions: ($phlo_id, $node_id, name => value, ...) or ($phlo_id, $node_id,
         # \%named). An undef or reference name, a positional one by name or an unknown one is
         # left in %named after the slice: the full path reports it.
@@ -351,7 +350,8 @@ sub _make_fast {
             goto &$full;
         };
     }
-    elsif (!$named && "@$names" eq "@$positional") {
+    my $npos = @$positional;
+    if ("@$names" eq "@$positional") {
         # Positional arguments only, all strings: at most one per parameter, missing ones undef.
         return sub {
             if (@_ <= $npos + 1) {
@@ -364,36 +364,25 @@ sub _make_fast {
             goto &$full;
         };
     }
-    else {
-        # The rest (a JSON-valued parameter among the positional ones: run_phlo, raw).
-        my $named_slot = $t->[3];
-        return sub {
-            FAST: {
-                my @vals;
-                $#vals = $last;
-                my $i = 1;
-                for my $s (@pos_slot) {
-                    last if $i >= @_;
-                    if (defined $s) { $vals[$s] = $_[$i] }
-                    elsif (defined $_[$i]) { last FAST }    # a payload or body: JSON
-                    $i++;
-                }
-                if ($named) {
-                    last FAST if (@_ - $i) % 2;
-                    while ($i < @_) {
-                        last FAST if ref $_[$i];
-                        $vals[ $named_slot->{ $_[$i] // last FAST } // last FAST ] = $_[ $i + 1 ];
-                        $i += 2;
-                    }
-                }
-                last FAST if $i < @_;
-                my $r = _fast($_[0], $t, \@vals);
-                return $r if $r;
+    # Positional arguments with a JSON-valued one among them (run_phlo, raw): that one must be
+    # left out (undef), the others go to their slots.
+    my @pos_slot = map { $t->[2]{$_} } @$positional;
+    return sub {
+        FAST: {
+            last FAST if @_ > $npos + 1;
+            my @vals;
+            $#vals = $last;
+            for my $i (1 .. $#_) {
+                my $s = $pos_slot[ $i - 1 ];
+                if (defined $s) { $vals[$s] = $_[$i] }
+                elsif (defined $_[$i]) { last FAST }    # a payload or body: JSON
             }
-            return undef unless $full;
-            goto &$full;
-        };
-    }
+            my $r = _fast($_[0], $t, \@vals);
+            return $r if $r;
+        }
+        return undef unless $full;
+        goto &$full;
+    };
 }
 
 for my $spec (@{ Plivo::PHLO::FFI::operations() }) {
