@@ -308,15 +308,16 @@ impl Secrets {
     /// token), and [`Error::scrub`] to the rest.
     pub(crate) fn scrub_in_place(&self, text: &mut String) {
         for f in &self.finders {
-            if f.find(text.as_bytes()).is_none() {
+            // Non-overlapping, left to right, as `str::replace`. A secret is whole UTF-8 text,
+            // so each match starts and ends on a character boundary of `text`.
+            let mut found = f.find_iter(text.as_bytes()).peekable();
+            if found.peek().is_none() {
                 continue;
             }
             let n = f.needle().len();
             let mut out = String::with_capacity(text.len());
             let mut at = 0;
-            // Non-overlapping, left to right, as `str::replace`. A secret is whole UTF-8 text,
-            // so each match starts and ends on a character boundary of `text`.
-            for i in f.find_iter(text.as_bytes()) {
+            for i in found {
                 out.push_str(&text[at..i]);
                 out.push_str("***");
                 at = i + n;

@@ -124,6 +124,7 @@ pub fn auth_id(value: &str) -> Result<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorKind;
 
     #[test]
     fn an_id_error_names_the_first_character_not_allowed() {
@@ -142,7 +143,6 @@ mod tests {
         }
         assert_eq!(id("node_id", "aB3-x").unwrap(), "aB3-x");
     }
-    use crate::ErrorKind;
 
     #[test]
     fn ids() {
