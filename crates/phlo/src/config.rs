@@ -21,6 +21,9 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default cap on a response body; a larger answer is a `decode` error, never an allocation.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1 << 20;
+/// Default cap on the requests one client has in flight at once (as aiohttp's connector limit):
+/// 10,000 spawned tasks then share 100 connections instead of opening 10,000 sockets.
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 100;
 /// Longest auth token accepted (Plivo's are 40 characters; this only keeps a mistake, such as a
 /// file's contents, from becoming a multi-megabyte header).
 pub const MAX_TOKEN_LEN: usize = 512;
@@ -63,6 +66,8 @@ pub struct Config {
     pub(crate) user_agent: String,
     pub(crate) ca_certs_pem: Vec<Vec<u8>>,
     pub(crate) max_response_bytes: usize,
+    pub(crate) allow_insecure_http: bool,
+    pub(crate) max_in_flight: usize,
 }
 
 impl Config {
@@ -108,6 +113,14 @@ impl Config {
     pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
     }
+    /// Whether a plain `http://` base URL on a host other than loopback was allowed.
+    pub fn allow_insecure_http(&self) -> bool {
+        self.allow_insecure_http
+    }
+    /// Most requests this client has in flight at once; further calls wait for a slot.
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight
+    }
 }
 
 /// Builds a [`Config`]; every setter is optional.
@@ -125,6 +138,8 @@ pub struct ConfigBuilder {
     user_agent_suffix: Option<String>,
     ca_certs_pem: Vec<Vec<u8>>,
     max_response_bytes: Option<usize>,
+    allow_insecure_http: bool,
+    max_in_flight: Option<usize>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -189,6 +204,21 @@ impl ConfigBuilder {
         self.max_response_bytes = Some(v);
         self
     }
+    /// Allows a plain `http://` base URL on a host other than loopback (default `false`).
+    ///
+    /// Over plain HTTP the credentials cross the network in clear, so such a base URL is refused
+    /// unless this is set; loopback hosts (`localhost`, `127.0.0.0/8`, `::1`), where a simulator
+    /// or a local gateway runs, are always allowed.
+    pub fn allow_insecure_http(mut self, v: bool) -> Self {
+        self.allow_insecure_http = v;
+        self
+    }
+    /// Most requests the client has in flight at once (default 100); further calls wait for a
+    /// slot, within their timeout.
+    pub fn max_in_flight(mut self, v: usize) -> Self {
+        self.max_in_flight = Some(v);
+        self
+    }
 
     /// Resolves the environment, checks every value and returns the configuration.
     ///
@@ -235,7 +265,7 @@ impl ConfigBuilder {
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| DEFAULT_BASE_URL.to_owned()),
         };
-        let base_url = check_base_url(&base_url)?;
+        let base_url = check_base_url(&base_url, self.allow_insecure_http)?;
         for (field, d) in [
             ("timeout", self.timeout),
             ("connect_timeout", self.connect_timeout),
@@ -243,6 +273,9 @@ impl ConfigBuilder {
             if d == Some(Duration::ZERO) {
                 return Err(Error::invalid(field, "must be greater than zero"));
             }
+        }
+        if self.max_in_flight == Some(0) {
+            return Err(Error::invalid("max_in_flight", "must be greater than zero"));
         }
         if self.max_response_bytes == Some(0) {
             return Err(Error::invalid(
@@ -282,6 +315,8 @@ impl ConfigBuilder {
             max_response_bytes: self
                 .max_response_bytes
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+            allow_insecure_http: self.allow_insecure_http,
+            max_in_flight: self.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT),
         })
     }
 }
@@ -289,8 +324,9 @@ impl ConfigBuilder {
 /// Checks a base URL and returns it without a trailing slash.
 ///
 /// It must be `http` or `https`, have a host, carry no credentials, query or fragment, and not
-/// end in `/v1` (the client adds the `/v1/...` paths itself).
-fn check_base_url(raw: &str) -> Result<String> {
+/// end in `/v1` (the client adds the `/v1/...` paths itself). Plain `http` is for loopback hosts
+/// only, unless `allow_http` says otherwise: the credentials travel in every request.
+fn check_base_url(raw: &str, allow_http: bool) -> Result<String> {
     let bad = |why: &str| Err(Error::invalid("base_url", why));
     // The URL parser would silently trim these; a URL that needed trimming is not what was meant.
     if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
@@ -311,11 +347,31 @@ fn check_base_url(raw: &str) -> Result<String> {
     if url.query().is_some() || url.fragment().is_some() {
         return bad("must not have a query or fragment");
     }
+    if url.scheme() == "http" && !allow_http && !is_loopback(&url) {
+        return bad(
+            "is plain http:// on a host that is not loopback, which would send the credentials \
+             in clear; use https://, or set allow_insecure_http to send them anyway",
+        );
+    }
     let trimmed = url.as_str().trim_end_matches('/');
     if trimmed.ends_with("/v1") {
         return bad("must be the host root without /v1 (e.g. https://phlorunner.plivo.com)");
     }
     Ok(trimmed.to_owned())
+}
+
+/// Whether the URL's host is this machine: `localhost` (and its subdomains, which RFC 6761
+/// reserves for loopback), `127.0.0.0/8` or `::1`.
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.').to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -345,6 +401,33 @@ mod tests {
         ] {
             let e = base().base_url(bad).build().unwrap_err();
             assert_eq!(e.field(), Some("base_url"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_unless_allowed() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.9.0.1",
+            "http://localhost:1",
+            "http://LOCALHOST.",
+            "http://sim.localhost",
+            "http://[::1]:80",
+            "https://phlorunner.plivo.com",
+        ] {
+            assert!(base().base_url(ok).build().is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://phlorunner.plivo.com",
+            "http://10.0.0.1",
+            "http://localhost.example.com",
+            "http://[::2]",
+        ] {
+            let e = base().base_url(bad).build().unwrap_err();
+            assert_eq!(e.field(), Some("base_url"), "{bad}");
+            assert!(e.message().contains("allow_insecure_http"), "{e}");
+            let c = base().base_url(bad).allow_insecure_http(true).build();
+            assert!(c.is_ok(), "{bad}");
         }
     }
 

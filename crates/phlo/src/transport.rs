@@ -431,6 +431,7 @@ mod tests {
                 .auth_id("MAXXXXXXXXXXXXXXXXXX")
                 .auth_token("tok")
                 .base_url(base)
+                .allow_insecure_http(true)
                 .build()
                 .unwrap();
             let t = super::Transport::new(&config).unwrap();
