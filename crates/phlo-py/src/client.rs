@@ -122,8 +122,10 @@ fn interruptible<R: Send>(
     };
     match out {
         Some(r) => r.map_err(|e| errors::to_py(py, &e)),
-        None => Err(raised
-            .unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted"))),
+        None => {
+            Err(raised
+                .unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted")))
+        }
     }
 }
 

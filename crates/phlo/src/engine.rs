@@ -12,8 +12,8 @@
 //! - **fork**: a child process inherits the parent's runtime and sockets but none of its threads.
 //!   A `pthread_atfork` child handler counts forks; a runtime or pool made before the latest fork
 //!   is never used, dropped or closed in the child (that would touch the parent's epoll instance
-//!   and connections, which the two processes share): it is leaked, and the child's first call
-//!   makes new ones.
+//!   and connections, which the two processes share): it is kept aside for the life of the child
+//!   ([`keep_forever`]), and the child's first call makes new ones.
 //! - **SIGPIPE**: C and Perl hosts keep its default action, which kills the process when a write
 //!   meets a connection the peer has closed. While a call runs, SIGPIPE is blocked in the calling
 //!   thread, and one the call raised is taken off before the caller's mask is restored, so a
@@ -123,13 +123,25 @@ async fn settle() {
 
 impl Drop for ThreadRuntime {
     fn drop(&mut self) {
-        // The parent's runtime is leaked in a child: dropping it would deregister the parent's
+        // SAFETY: taken once, here, and never used again.
+        let rt = unsafe { ManuallyDrop::take(&mut self.rt) };
+        // The parent's runtime is kept in a child: dropping it would deregister the parent's
         // sockets from the epoll instance both processes share.
-        if !self.owner.is_inherited() {
-            // SAFETY: dropped once, here, and never used again.
-            unsafe { ManuallyDrop::drop(&mut self.rt) }
+        if self.owner.is_inherited() {
+            keep_forever(rt);
         }
     }
+}
+
+/// Keeps something inherited from the parent of a fork for the rest of the process, never
+/// dropping it (see the module doc). It stays reachable, so a leak checker run on the child
+/// reports it as still in use rather than lost.
+pub(crate) fn keep_forever<T: Send + 'static>(inherited: T) {
+    static KEPT: std::sync::Mutex<Vec<Box<dyn std::any::Any + Send>>> =
+        std::sync::Mutex::new(Vec::new());
+    KEPT.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Box::new(inherited));
 }
 
 thread_local! {

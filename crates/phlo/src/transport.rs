@@ -61,10 +61,11 @@ struct Pool {
 
 impl Drop for Pool {
     fn drop(&mut self) {
-        // A pool made before a fork holds the parent's connections: leaked, never closed here.
-        if !self.owner.is_inherited() {
-            // SAFETY: dropped once, here, and never used again.
-            unsafe { ManuallyDrop::drop(&mut self.http) }
+        // SAFETY: taken once, here, and never used again.
+        let http = unsafe { ManuallyDrop::take(&mut self.http) };
+        // A pool made before a fork holds the parent's connections: never closed by the child.
+        if self.owner.is_inherited() {
+            crate::engine::keep_forever(http);
         }
     }
 }
