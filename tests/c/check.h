@@ -84,5 +84,6 @@ void test_operations(void);
 void test_errors(void);
 void test_misuse(void);
 void test_threads(void);
+void test_process(void);
 
 #endif

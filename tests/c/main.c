@@ -13,6 +13,7 @@ int main(void) {
   test_errors();
   test_misuse();
   test_threads();
+  test_process();
   printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 && g_passed > 0 ? 0 : 1;
 }

@@ -21,9 +21,16 @@ use crate::strings::{arg_str, into_c_string, json_object, json_value, opt_str, o
 /// Opaque: create it with `phlo_client_new()` and release it with `phlo_client_free()`.
 ///
 /// Thread safety: one handle may be used from many threads at once (it wraps a reference-counted,
-/// thread-safe core client); calls on it share its connection pool. It must not be
-/// freed while another thread is still using it. Errors are per thread (see
-/// `phlo_last_error_json()`), so threads sharing a handle never see each other's failures.
+/// thread-safe core client). A call runs on the calling thread, and each thread keeps its own
+/// keep-alive connection in the handle. It must not be freed while another thread is still using
+/// it. Errors are per thread (see `phlo_last_error_json()`), so threads sharing a handle never see
+/// each other's failures.
+///
+/// Processes and signals: a handle made before `fork()` works in the child (which opens its own
+/// connections and never touches the parent's) and may be freed there. A signal during a call
+/// runs its handler and the call goes on to its answer or its timeout. SIGPIPE is blocked in the
+/// calling thread while a call runs, so a closed connection is `PHLO_CONNECTION`, never a killed
+/// process.
 pub struct phlo_client {
     client: Client,
 }
@@ -96,7 +103,8 @@ pub unsafe extern "C" fn phlo_client_new(
 /// Releases a client and its connections. NULL does nothing.
 ///
 /// No other thread may be using the handle, and it must not be used afterwards. Strings already
-/// returned by calls on it stay valid until you free them.
+/// returned by calls on it stay valid until you free them. In the child of a `fork()`, releasing
+/// a handle made by the parent leaves the parent's connections alone.
 ///
 /// # Safety
 /// `client` is NULL or a handle from `phlo_client_new` not yet freed.

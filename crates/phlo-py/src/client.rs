@@ -94,6 +94,41 @@ pub(crate) struct Client {
     max_retries: u32,
 }
 
+/// How often a call waiting on the network takes the GIL to check for signals: Ctrl-C raises
+/// `KeyboardInterrupt` within about this long, and the request is abandoned (never retried).
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
+/// Runs `call` with the GIL released, checking for signals every [`SIGNAL_CHECK`]; the
+/// exception a signal handler raised (`KeyboardInterrupt` for Ctrl-C) ends the call.
+fn interruptible<R: Send>(
+    py: Python<'_>,
+    call: impl FnOnce(&mut (dyn FnMut() -> bool + Send)) -> Option<plivo_phlo::Result<R>> + Send,
+) -> PyResult<R> {
+    let mut raised: Option<PyErr> = None;
+    let out = {
+        let raised = &mut raised;
+        py.detach(move || {
+            let mut stop = move || {
+                Python::attach(|py| match py.check_signals() {
+                    Ok(()) => false,
+                    Err(e) => {
+                        *raised = Some(e);
+                        true
+                    }
+                })
+            };
+            call(&mut stop)
+        })
+    };
+    match out {
+        Some(r) => r.map_err(|e| errors::to_py(py, &e)),
+        None => {
+            Err(raised
+                .unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err("interrupted")))
+        }
+    }
+}
+
 /// Seconds as a `Duration`; negative, NaN or huge values are `InvalidArgumentError`.
 fn seconds(py: Python<'_>, field: &str, v: f64) -> PyResult<Duration> {
     Duration::try_from_secs_f64(v)
@@ -185,8 +220,10 @@ impl Client {
     fn exec(&self, py: Python<'_>, name: &str, params: Params) -> PyResult<RawResponse> {
         let client = self.client(py)?;
         let params = params.map_err(|field| errors::invalid(py, field, models::NOT_UNICODE))?;
-        py.detach(move || client.call(name, &params))
-            .map_err(|e| errors::to_py(py, &e))
+        let op = Operation::from_params(name, &params).map_err(|e| errors::to_py(py, &e))?;
+        interruptible(py, move |stop| {
+            client.execute_interruptible(&op, SIGNAL_CHECK, stop)
+        })
     }
 
     /// Runs the named operation from its `str` arguments (`None`s left out) with the GIL
@@ -215,8 +252,9 @@ impl Client {
         }
         // Built with the GIL held: the pairs borrow the Python strings; the operation owns copies.
         let op = Operation::from_strings(name, &pairs[..n]).map_err(|e| errors::to_py(py, &e))?;
-        py.detach(move || client.execute_as::<T>(&op))
-            .map_err(|e| errors::to_py(py, &e))
+        interruptible(py, move |stop| {
+            client.execute_as_interruptible::<T>(&op, SIGNAL_CHECK, stop)
+        })
     }
 
     fn member(
@@ -302,7 +340,7 @@ impl Client {
     /// Closes the connection pool. Later calls raise `InvalidArgumentError`. Idempotent.
     fn close(&self, py: Python<'_>) {
         let client = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take();
-        // Dropping the last handle shuts the HTTP runtime down, which may wait on its thread.
+        // Dropping the last handle closes its connections.
         py.detach(move || drop(client));
     }
 
@@ -345,9 +383,10 @@ impl Client {
         let client = self.client(py)?;
         let p = p.map_err(|field| errors::invalid(py, field, models::NOT_UNICODE))?;
         let op = Operation::from_params("run_phlo", &p).map_err(|e| errors::to_py(py, &e))?;
-        py.detach(move || client.execute_as(&op))
-            .map(PhloRunStarted::from_answer)
-            .map_err(|e| errors::to_py(py, &e))
+        interruptible(py, move |stop| {
+            client.execute_as_interruptible(&op, SIGNAL_CHECK, stop)
+        })
+        .map(PhloRunStarted::from_answer)
     }
 
     /// `GET /v1/phlo/{phlo_id}/runs/{run_id}` (legacy endpoint).

@@ -4,7 +4,7 @@
 //! `ValueError` and `TimeoutError`); `_BY_KIND` there maps each of the core's stable kind names
 //! to its class. A kind this module does not know yet becomes the base `PhloError`.
 
-use pyo3::exceptions::PyRuntimeError;
+use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
@@ -14,14 +14,21 @@ static BASE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// The Python exception for a core error: `cls(str(error), kind=..., message=..., status=...,
 /// api_id=..., field=..., retry_after=..., attempts=..., body=...)`.
+///
+/// Building it runs Python code, where a pending signal's handler may raise (Ctrl-C's
+/// `KeyboardInterrupt`); that exception is what the caller gets, as Python would give it, never a
+/// wrapper. So is a failure to import the package's exceptions module (a broken install), with
+/// the core error attached as a note.
 pub(crate) fn to_py(py: Python<'_>, e: &plivo_phlo::Error) -> PyErr {
     match build(py, e) {
         Ok(err) => err,
-        // Only reachable if the package's exceptions module cannot be imported.
-        Err(import_err) => {
-            let err = PyRuntimeError::new_err(e.to_string());
-            err.set_cause(py, Some(import_err));
-            err
+        Err(failed) => {
+            if !failed.is_instance_of::<PyException>(py) {
+                return failed;
+            }
+            let note = format!("while reporting the plivo_phlo error: {e}");
+            let _ = failed.value(py).call_method1("add_note", (note,));
+            failed
         }
     }
 }

@@ -30,6 +30,13 @@ pub(crate) enum FaultKind {
     HugeBody { bytes: usize },
     /// Apply the request, then send fewer body bytes than `Content-Length` says and close.
     ShortBody,
+    /// Apply the request, wait `delay_ms`, send the headers, then the body one byte every
+    /// `interval_ms`, chunked (no length) or with its `Content-Length`.
+    SlowBody {
+        delay_ms: u64,
+        interval_ms: u64,
+        chunked: bool,
+    },
     /// Answer a redirect without touching state.
     Redirect { status: u16, location: String },
 }
@@ -63,6 +70,7 @@ pub(crate) const KINDS: &[&str] = &[
     "raw_body",
     "huge_body",
     "short_body",
+    "slow_body",
     "redirect",
 ];
 
@@ -78,6 +86,7 @@ impl Fault {
             FaultKind::RawBody { .. } => "raw_body",
             FaultKind::HugeBody { .. } => "huge_body",
             FaultKind::ShortBody => "short_body",
+            FaultKind::SlowBody { .. } => "slow_body",
             FaultKind::Redirect { .. } => "redirect",
         }
     }
@@ -197,6 +206,15 @@ fn parse_one(v: &Value) -> Result<Fault, String> {
             bytes: opt_u64(o, "bytes")?.unwrap_or(1 << 20).min(1 << 30) as usize,
         },
         "short_body" => FaultKind::ShortBody,
+        "slow_body" => FaultKind::SlowBody {
+            delay_ms: opt_u64(o, "delay_ms")?.unwrap_or(0),
+            interval_ms: opt_u64(o, "interval_ms")?.unwrap_or(500).max(1),
+            chunked: match o.get("chunked") {
+                None | Some(Value::Null) => true,
+                Some(Value::Bool(b)) => *b,
+                Some(_) => return Err("`chunked` must be true or false".into()),
+            },
+        },
         "redirect" => {
             let status = status_code(o, "status", 302)?;
             if !(300..=399).contains(&status) {

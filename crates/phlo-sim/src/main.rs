@@ -65,6 +65,8 @@ FAULTS (each {\"kind\": K, \"count\": 1, \"method\": M?, \"path_prefix\": P?, ..
                                   apply, then answer exactly this body
     huge_body {bytes}             apply, then answer a JSON object of about that size
     short_body                    apply, then send less body than Content-Length says
+    slow_body {delay_ms, interval_ms, chunked}
+                                  apply, wait, then send the body a byte per interval
     redirect {status: 3xx, location}
                                   answer the redirect, state untouched
 ";

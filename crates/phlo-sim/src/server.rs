@@ -35,9 +35,14 @@ const MAX_REQUEST_BODY: usize = 16 << 20;
 /// How long a `short_body` connection stays open after the partial body, before it is closed.
 const SHORT_BODY_LINGER: Duration = Duration::from_millis(50);
 
+/// Numbers the connections accepted in this process, from 1 (the request log's `connection`).
+static CONNECTIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Per-connection controls that the request handler uses to kill its own connection.
 #[derive(Default)]
 struct ConnCtl {
+    /// The connection's number, logged with each of its requests (tests check reuse with it).
+    id: u64,
     /// Close with RST (SO_LINGER 0) rather than FIN.
     rst: AtomicBool,
     /// Wakes the connection task, which then drops the connection.
@@ -107,10 +112,16 @@ impl AsyncWrite for ConnIo {
     }
 }
 
-/// Response body: a whole buffer, or (for `short_body`) a partial one after which the
-/// connection is closed.
+/// Response body: a whole buffer, (for `short_body`) a partial one after which the connection
+/// is closed, or (for `slow_body`) one byte at a time.
 enum SimBody {
     Full(Option<Bytes>),
+    Slow {
+        data: Bytes,
+        interval: Duration,
+        next: Option<Pin<Box<Sleep>>>,
+        sized: bool,
+    },
     Short {
         data: Option<Bytes>,
         linger: Option<Pin<Box<Sleep>>>,
@@ -135,6 +146,20 @@ impl Body for SimBody {
     ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
         match self.get_mut() {
             SimBody::Full(data) => Poll::Ready(data.take().map(|b| Ok(Frame::data(b)))),
+            SimBody::Slow {
+                data,
+                interval,
+                next,
+                ..
+            } => {
+                if data.is_empty() {
+                    return Poll::Ready(None);
+                }
+                let sleep = next.get_or_insert_with(|| Box::pin(tokio::time::sleep(*interval)));
+                ready!(sleep.as_mut().poll(cx));
+                *next = None;
+                Poll::Ready(Some(Ok(Frame::data(data.split_to(1)))))
+            }
             SimBody::Short { data, linger, ctl } => {
                 if let Some(d) = data.take() {
                     return Poll::Ready(Some(Ok(Frame::data(d))));
@@ -151,14 +176,21 @@ impl Body for SimBody {
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, SimBody::Full(None))
+        match self {
+            SimBody::Full(None) => true,
+            SimBody::Slow { data, .. } => data.is_empty(),
+            _ => false,
+        }
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
             SimBody::Full(Some(b)) => SizeHint::with_exact(b.len() as u64),
             SimBody::Full(None) => SizeHint::with_exact(0),
-            SimBody::Short { .. } => SizeHint::default(),
+            SimBody::Slow {
+                data, sized: true, ..
+            } => SizeHint::with_exact(data.len() as u64),
+            SimBody::Slow { .. } | SimBody::Short { .. } => SizeHint::default(),
         }
     }
 }
@@ -185,7 +217,10 @@ pub(crate) async fn run(
 
 async fn serve_connection(shared: Arc<Shared>, stream: TcpStream) {
     let _ = stream.set_nodelay(true);
-    let ctl = Arc::new(ConnCtl::default());
+    let ctl = Arc::new(ConnCtl {
+        id: CONNECTIONS.fetch_add(1, Ordering::Relaxed) + 1,
+        ..ConnCtl::default()
+    });
     let io = TokioIo::new(ConnIo {
         stream,
         ctl: ctl.clone(),
@@ -291,6 +326,7 @@ async fn respond(
     fault: Option<Fault>,
 ) -> Response<SimBody> {
     let mut entry = LogEntry {
+        connection: ctl.id,
         method: parts.method.as_str().to_owned(),
         path,
         query: parts.uri.query().unwrap_or("").to_owned(),
@@ -389,6 +425,23 @@ async fn respond(
                 .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             r.headers_mut()
                 .insert(CONTENT_LENGTH, HeaderValue::from(declared));
+            r
+        }
+        Some(FaultKind::SlowBody {
+            delay_ms,
+            interval_ms,
+            chunked,
+        }) => {
+            tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            let mut r = Response::new(SimBody::Slow {
+                data: Bytes::from(reply.body),
+                interval: Duration::from_millis(interval_ms),
+                next: None,
+                sized: !chunked,
+            });
+            *r.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
+            r.headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
             r
         }
         _ => reply_response(&reply),

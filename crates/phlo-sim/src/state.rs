@@ -24,6 +24,8 @@ pub(crate) struct Run {
 /// One API request in the log.
 #[derive(Clone, Debug)]
 pub(crate) struct LogEntry {
+    /// The number of the connection the request came on (numbered from 1 per process).
+    pub(crate) connection: u64,
     pub(crate) method: String,
     pub(crate) path: String,
     pub(crate) query: String,
@@ -230,6 +232,7 @@ impl Inner {
                     "body": e.body,
                     "status": e.status,
                     "fault": e.fault,
+                    "connection": e.connection,
                 })
             })
             .collect();

@@ -1,30 +1,93 @@
 //! The [`Client`]: one typed method per operation, all going through [`Client::execute`].
+//!
+//! Each call runs on the calling thread ([`crate::engine`]); [`crate::AsyncClient`] is the same
+//! client for async code, sharing [`Inner`] with it.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::config::Config;
+use crate::engine;
 use crate::error::Result;
 use crate::models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
+use crate::ops::Request;
 use crate::ops::{Method, NodeType, OpSpec, Operation};
-use crate::transport::{CallOptions, Reply, Transport};
+use crate::transport::{Reply, Transport};
 
 /// A PHLO runner client.
 ///
-/// Cheap to clone (an `Arc`), `Send + Sync`: share one across threads; they share its pool of
-/// keep-alive connections. Every method blocks; do not call it from inside an async runtime
-/// (use `spawn_blocking`).
+/// Cheap to clone (an `Arc`), `Send + Sync`: share one across threads. Every method blocks the
+/// calling thread and runs the request there, on a connection that thread keeps open for its
+/// next call. In async code, use [`crate::AsyncClient`] (the same client:
+/// [`Client::to_async`]); a blocking call made from inside a tokio runtime still works, on a
+/// thread of its own, without connection reuse.
+///
+/// After `fork()`, a client made in the parent works in the child: the child's first call opens
+/// new connections, and the parent's are never read, written or closed by the child.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
-    config: Config,
-    transport: Transport,
+/// What a [`Client`] and an [`AsyncClient`](crate::AsyncClient) share: the configuration, the
+/// transport with its pools, and the bound on requests in flight.
+pub(crate) struct Inner {
+    pub(crate) config: Config,
+    pub(crate) transport: Transport,
+}
+
+impl Inner {
+    pub(crate) fn new(config: Config) -> Result<Inner> {
+        let transport = Transport::new(&config)?;
+        Ok(Inner { config, transport })
+    }
+
+    /// Checks `op` and builds its request (nothing is sent).
+    pub(crate) fn request(&self, op: &Operation) -> Result<Request> {
+        op.request(&self.config.auth_id)
+    }
+
+    /// Sends `req` through the async client's pool.
+    pub(crate) async fn send_shared(&self, req: &Request) -> Result<Reply> {
+        let http = self.transport.shared_pool()?;
+        self.transport.send(&http, req, &self.config.retry).await
+    }
+
+    /// The generic answer: the body checked against the operation's model, so a field of the
+    /// wrong type is a `decode` error here too, as it is for the typed methods: C, Python and
+    /// Perl, which take this path, see the same answer as Rust. Raw requests only need an object.
+    pub(crate) fn checked(&self, op: &Operation, reply: Reply) -> Result<RawResponse> {
+        let checked = match op {
+            Operation::GetPhlo { .. } => reply.decode::<Phlo>().map(drop),
+            Operation::RunPhlo { .. } => reply.decode::<PhloRunStarted>().map(drop),
+            Operation::GetPhloRun { .. } => reply.decode::<PhloRun>().map(drop),
+            Operation::GetNode { .. } => reply.decode::<Node>().map(drop),
+            Operation::NodeAction { .. } | Operation::MemberAction { .. } => {
+                reply.decode::<ActionResponse>().map(drop)
+            }
+            Operation::Raw { .. } => reply.decode::<AnyObject>().map(drop),
+        };
+        checked.map_err(|e| self.transport.scrub(e))?;
+        Ok(RawResponse {
+            status: reply.status,
+            body: reply.body,
+        })
+    }
+
+    /// The answer parsed once into `T`, with the status and the body text.
+    pub(crate) fn answer<T: serde::de::DeserializeOwned>(&self, reply: Reply) -> Result<Answer<T>> {
+        // A decode error quotes the body, which a server may have filled with the credentials.
+        let value = reply.decode().map_err(|e| self.transport.scrub(e))?;
+        Ok(Answer {
+            value,
+            status: reply.status,
+            body: reply.body,
+        })
+    }
 }
 
 impl fmt::Debug for Client {
@@ -64,10 +127,17 @@ impl Client {
     ///
     /// Fails with `invalid_argument` when the proxy or a CA certificate is malformed.
     pub fn new(config: Config) -> Result<Client> {
-        let transport = Transport::new(&config)?;
         Ok(Client {
-            inner: Arc::new(Inner { config, transport }),
+            inner: Arc::new(Inner::new(config)?),
         })
+    }
+
+    /// The async face of this client: the same configuration and bound on requests in flight
+    /// (connections are not shared: the async client's belong to the runtime it runs on).
+    pub fn to_async(&self) -> crate::AsyncClient {
+        crate::AsyncClient {
+            inner: self.inner.clone(),
+        }
     }
 
     /// A client configured from `PLIVO_AUTH_ID`, `PLIVO_AUTH_TOKEN` and `PLIVO_PHLO_BASE_URL`.
@@ -86,44 +156,49 @@ impl Client {
     /// This is the one path every operation takes: validation, retries and error mapping
     /// happen here.
     pub fn execute(&self, op: &Operation) -> Result<RawResponse> {
-        self.execute_with(op, &CallOptions::default())
-    }
-
-    /// [`Client::execute`] with a per-call timeout or retry policy.
-    pub fn execute_with(&self, op: &Operation, opts: &CallOptions) -> Result<RawResponse> {
-        let reply = self.send(op, opts)?;
-        // The body is checked against the operation's model, so a field of the wrong type is a
-        // `decode` error here too, as it is for the typed methods: C, Python and Perl, which
-        // take this path, see the same answer as Rust. Raw requests only need an object.
-        let checked = match op {
-            Operation::GetPhlo { .. } => reply.decode::<Phlo>().map(drop),
-            Operation::RunPhlo { .. } => reply.decode::<PhloRunStarted>().map(drop),
-            Operation::GetPhloRun { .. } => reply.decode::<PhloRun>().map(drop),
-            Operation::GetNode { .. } => reply.decode::<Node>().map(drop),
-            Operation::NodeAction { .. } | Operation::MemberAction { .. } => {
-                reply.decode::<ActionResponse>().map(drop)
-            }
-            Operation::Raw { .. } => reply.decode::<AnyObject>().map(drop),
-        };
-        checked.map_err(|e| self.inner.transport.scrub(e))?;
-        Ok(RawResponse {
-            status: reply.status,
-            body: reply.body,
-        })
+        let reply = self.send(&self.inner.request(op)?)?;
+        self.inner.checked(op, reply)
     }
 
     /// Sends `op` and parses its answer once into `T` (the operation's model), keeping the
     /// status and the body text: what the bindings' typed results are made of, with no second
     /// parse. A body that does not fit `T` is a `decode` error.
     pub fn execute_as<T: serde::de::DeserializeOwned>(&self, op: &Operation) -> Result<Answer<T>> {
-        let reply = self.send(op, &CallOptions::default())?;
-        // A decode error quotes the body, which a server may have filled with the credentials.
-        let value = reply.decode().map_err(|e| self.inner.transport.scrub(e))?;
-        Ok(Answer {
-            value,
-            status: reply.status,
-            body: reply.body,
-        })
+        let reply = self.send(&self.inner.request(op)?)?;
+        self.inner.answer(reply)
+    }
+
+    /// [`Client::execute`] for callers that must react to something while the call waits (a
+    /// binding checking for Ctrl-C): `stop` is called every `every` while the answer is pending;
+    /// when it returns true the request is abandoned (its connection closed, nothing retried)
+    /// and `None` is returned.
+    pub fn execute_interruptible(
+        &self,
+        op: &Operation,
+        every: Duration,
+        stop: &mut (dyn FnMut() -> bool + Send),
+    ) -> Option<Result<RawResponse>> {
+        let req = match self.inner.request(op) {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        let reply = self.send_until(&req, every, stop)?;
+        Some(reply.and_then(|r| self.inner.checked(op, r)))
+    }
+
+    /// [`Client::execute_as`] with the interruption of [`Client::execute_interruptible`].
+    pub fn execute_as_interruptible<T: serde::de::DeserializeOwned>(
+        &self,
+        op: &Operation,
+        every: Duration,
+        stop: &mut (dyn FnMut() -> bool + Send),
+    ) -> Option<Result<Answer<T>>> {
+        let req = match self.inner.request(op) {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        let reply = self.send_until(&req, every, stop)?;
+        Some(reply.and_then(|r| self.inner.answer(r)))
     }
 
     /// Runs the named operation (a row of [`crate::OPERATIONS`]) with a JSON object of
@@ -150,10 +225,24 @@ impl Client {
         })
     }
 
-    fn send(&self, op: &Operation, opts: &CallOptions) -> Result<Reply> {
-        let req = op.request(&self.inner.config.auth_id)?;
-        let policy = opts.retry.as_ref().unwrap_or(&self.inner.config.retry);
-        self.inner.transport.send(&req, policy, opts.timeout)
+    /// Sends `req` on the calling thread, through its pool.
+    fn send(&self, req: &Request) -> Result<Reply> {
+        let (t, policy) = (&self.inner.transport, &self.inner.config.retry);
+        engine::block_on(|owner| async move { t.send(&t.thread_pool(owner)?, req, policy).await })
+    }
+
+    fn send_until(
+        &self,
+        req: &Request,
+        every: Duration,
+        stop: &mut (dyn FnMut() -> bool + Send),
+    ) -> Option<Result<Reply>> {
+        let (t, policy) = (&self.inner.transport, &self.inner.config.retry);
+        engine::block_on_until(
+            |owner| async move { t.send(&t.thread_pool(owner)?, req, policy).await },
+            every,
+            stop,
+        )
     }
 
     fn typed<T: serde::de::DeserializeOwned>(&self, op: Operation) -> Result<T> {

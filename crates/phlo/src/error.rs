@@ -24,7 +24,7 @@ pub enum ErrorKind {
     Server,
     /// No response within the timeout.
     Timeout,
-    /// DNS, TCP, TLS or proxy failure, or the connection was dropped.
+    /// DNS, TCP, TLS or proxy failure (a proxy's 407 included), or the connection was dropped.
     Connection,
     /// A 2xx answer whose body is not the JSON expected (or is over the size cap).
     Decode,
@@ -64,6 +64,8 @@ impl ErrorKind {
         match status {
             401 | 403 => ErrorKind::Authentication,
             404 => ErrorKind::NotFound,
+            // From a proxy in front of the service: reaching the service failed.
+            407 => ErrorKind::Connection,
             429 => ErrorKind::RateLimited,
             500..=599 => ErrorKind::Server,
             _ => ErrorKind::BadRequest,
@@ -150,7 +152,13 @@ impl Error {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
         };
-        let message = text("error").unwrap_or_else(|| {
+        let message = if status == 407 {
+            // A proxy's answer, not the service's: say what to do about it.
+            Some(crate::transport::PROXY_AUTH.to_owned())
+        } else {
+            text("error")
+        };
+        let message = message.unwrap_or_else(|| {
             let what = match kind {
                 ErrorKind::Authentication => "authentication failed",
                 ErrorKind::NotFound => "resource not found",
@@ -386,6 +394,7 @@ mod tests {
             (403, ErrorKind::Authentication),
             (404, ErrorKind::NotFound),
             (405, ErrorKind::BadRequest),
+            (407, ErrorKind::Connection),
             (409, ErrorKind::BadRequest),
             (422, ErrorKind::BadRequest),
             (429, ErrorKind::RateLimited),

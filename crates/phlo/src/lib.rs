@@ -21,19 +21,22 @@
 //! [`models`] (typed responses), [`error`] (the one error type), and the [`Client`].
 #![warn(missing_docs)]
 
+mod async_client;
 pub mod client;
 pub mod config;
+mod engine;
 pub mod error;
 pub mod models;
 pub mod ops;
 pub mod retry;
+mod tls;
 mod transport;
 pub mod validate;
 
+pub use async_client::AsyncClient;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, Secret, VERSION};
 pub use error::{Error, ErrorKind, Result};
 pub use models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
 pub use ops::{operations_json, Method, NodeType, OpSpec, Operation, Request, OPERATIONS};
 pub use retry::{ActionRetry, RetryPolicy};
-pub use transport::CallOptions;

@@ -1,22 +1,32 @@
-//! The HTTP layer: one pooled keep-alive `reqwest` client, one attempt at a time, and the retry
-//! loop around it. Nothing above this module sees HTTP types.
+//! The HTTP layer: the request as reqwest sends it, one attempt at a time, and the retry loop
+//! around it; the connection pools. Nothing above this module sees HTTP types.
+//!
+//! Everything here is `async`: the blocking client runs it on the calling thread
+//! ([`crate::engine`]), the async client on the caller's runtime. A connection belongs to the
+//! runtime whose task opened it, so the blocking client keeps one pool per calling thread, and
+//! the async client one pool for the runtime it is used on.
 
-use std::io::Read;
+use std::cell::RefCell;
+use std::mem::ManuallyDrop;
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::blocking::Client as Http;
 use reqwest::header::{
     HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
 };
+use thread_local::ThreadLocal;
+use tokio::sync::Semaphore;
 
 use crate::config::Config;
+use crate::engine::Owner;
 use crate::error::{Error, ErrorKind, Result, Secrets};
 use crate::ops::{Method, Request};
 use crate::retry::{parse_retry_after, RetryPolicy};
 
-/// The HTTP client with the headers every request carries.
+/// The client's HTTP side: what every request carries, and the pools that send them.
 pub(crate) struct Transport {
-    http: Http,
+    /// Headers on every request (credentials, `Accept`, `User-Agent`).
+    headers: HeaderMap,
     /// The credentials, and their base64 form, scrubbed from every error.
     secrets: Secrets,
     /// The base URL, parsed once; each request only sets its path (and query) on a copy.
@@ -25,6 +35,39 @@ pub(crate) struct Transport {
     /// every request's `/v1/...` path.
     prefix: String,
     max_response_bytes: usize,
+    timeout: Duration,
+    connect_timeout: Duration,
+    /// The explicit proxy, if any.
+    proxy: Option<reqwest::Proxy>,
+    /// Whether the environment's proxies (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`...) apply:
+    /// only for an `https` base URL, so a plain-HTTP request, credentials included, is never
+    /// handed to a proxy the caller did not name.
+    env_proxies: bool,
+    tls: rustls::ClientConfig,
+    /// Bounds the requests in flight (`max_in_flight`), over every thread and task.
+    slots: Semaphore,
+    max_in_flight: usize,
+    /// The blocking client's pools, one per calling thread.
+    per_thread: ThreadLocal<RefCell<Option<Pool>>>,
+    /// The async client's pool.
+    shared: Mutex<Option<Pool>>,
+}
+
+/// A pool of keep-alive connections (a reqwest client) and the runtime its connections live on.
+struct Pool {
+    owner: Owner,
+    http: ManuallyDrop<reqwest::Client>,
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // SAFETY: taken once, here, and never used again.
+        let http = unsafe { ManuallyDrop::take(&mut self.http) };
+        // A pool made before a fork holds the parent's connections: never closed by the child.
+        if self.owner.is_inherited() {
+            crate::engine::keep_forever(http);
+        }
+    }
 }
 
 /// A 2xx answer: status, body text, and how many attempts it took.
@@ -39,15 +82,6 @@ impl Reply {
     pub(crate) fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
         decode(&self.body).map_err(|e| e.with_status(self.status).with_attempts(self.attempts))
     }
-}
-
-/// Per-call overrides of the client's configuration.
-#[derive(Clone, Debug, Default)]
-pub struct CallOptions {
-    /// Time allowed for each attempt of this call.
-    pub timeout: Option<Duration>,
-    /// The retry policy for this call.
-    pub retry: Option<RetryPolicy>,
 }
 
 impl Transport {
@@ -65,57 +99,103 @@ impl Transport {
             HeaderValue::from_str(&config.user_agent)
                 .map_err(|_| Error::invalid("user_agent", "is not a valid header value"))?,
         );
-        // Redirects are never followed: a call-control POST must not be replayed elsewhere, and
-        // the credentials must not reach another host. A 3xx is reported as `bad_request`.
-        let mut builder = Http::builder()
-            .default_headers(headers)
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(60));
-        if let Some(p) = &config.proxy {
-            let proxy = reqwest::Proxy::all(p)
-                .map_err(|_| Error::invalid("proxy", "is not a valid proxy URL"))?;
-            builder = builder.proxy(proxy);
-        }
-        for pem in &config.ca_certs_pem {
-            // A bundle may hold several certificates; one that holds none is a mistake worth
-            // reporting now, not as a TLS failure on the first request.
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .ok()
-                .filter(|c| !c.is_empty());
-            let certs = certs
-                .ok_or_else(|| Error::invalid("ca_cert_pem", "holds no PEM-encoded certificate"))?;
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
-        let http = with_sigpipe_blocked(|| builder.build()).map_err(|e| {
-            // Extra CA certificates are only parsed here, so they are the likely culprit.
-            if config.ca_certs_pem.is_empty() {
-                Error::new(
-                    ErrorKind::Connection,
-                    format!("could not set up HTTP: {}", source_chain(&e)),
-                )
-            } else {
-                Error::invalid(
-                    "ca_cert_pem",
-                    format_args!("cannot be used: {}", source_chain(&e)),
-                )
-            }
-        })?;
+        let proxy = config
+            .proxy
+            .as_deref()
+            .map(|p| {
+                reqwest::Proxy::all(p)
+                    .map_err(|_| Error::invalid("proxy", "is not a valid proxy URL"))
+            })
+            .transpose()?;
         // `Config` checked the base URL already, so this parse cannot fail in practice.
         let base = reqwest::Url::parse(&config.base_url)
             .map_err(|_| Error::invalid("base_url", "is not a URL"))?;
+        let https = base.scheme() == "https";
+        // The system's certificate store is read only when something is reached over TLS: a
+        // client of a simulator on loopback starts without it.
+        let proxy_tls = config.proxy.as_deref().is_some_and(|p| {
+            p.get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        });
+        let extra = crate::tls::parse_extra_cas(&config.ca_certs_pem)?;
+        let tls = crate::tls::client_config(&extra, https || proxy_tls)?;
         let prefix = base.path().trim_end_matches('/').to_owned();
-        Ok(Transport {
-            http,
+        let max_in_flight = config.max_in_flight.min(Semaphore::MAX_PERMITS);
+        let transport = Transport {
+            headers,
             secrets: Secrets::new(&[token, &basic]),
             base,
             prefix,
             max_response_bytes: config.max_response_bytes,
+            timeout: config.timeout,
+            connect_timeout: config.connect_timeout,
+            proxy,
+            env_proxies: https,
+            tls,
+            slots: Semaphore::new(max_in_flight),
+            max_in_flight,
+            per_thread: ThreadLocal::new(),
+            shared: Mutex::new(None),
+        };
+        // Build one pool now, so a setting reqwest refuses is an error of the constructor.
+        transport.build_http()?;
+        Ok(transport)
+    }
+
+    /// A reqwest client with this transport's settings: one pool of connections.
+    fn build_http(&self) -> Result<reqwest::Client> {
+        // Redirects are never followed: a call-control POST must not be replayed elsewhere, and
+        // the credentials must not reach another host. A 3xx is reported as `bad_request`.
+        let mut b = reqwest::Client::builder()
+            .default_headers(self.headers.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .use_preconfigured_tls(self.tls.clone());
+        if !self.env_proxies {
+            b = b.no_proxy();
+        }
+        if let Some(p) = &self.proxy {
+            b = b.proxy(p.clone());
+        }
+        b.build().map_err(|e| {
+            Error::new(
+                ErrorKind::Connection,
+                format!("could not set up HTTP: {}", source_chain(&e)),
+            )
         })
+    }
+
+    /// The calling thread's pool, for the blocking client running on the runtime `owner`.
+    pub(crate) fn thread_pool(&self, owner: Owner) -> Result<reqwest::Client> {
+        let cell = self.per_thread.get_or(|| RefCell::new(None));
+        let mut slot = cell.borrow_mut();
+        if let Some(p) = slot.as_ref().filter(|p| p.owner == owner) {
+            return Ok((*p.http).clone());
+        }
+        // A new thread, a thread whose runtime was replaced, or the first call after a fork.
+        let http = self.build_http()?;
+        *slot = Some(Pool {
+            owner,
+            http: ManuallyDrop::new(http.clone()),
+        });
+        Ok(http)
+    }
+
+    /// The async client's pool.
+    pub(crate) fn shared_pool(&self) -> Result<reqwest::Client> {
+        let owner = Owner::shared();
+        let mut slot = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(p) = slot.as_ref().filter(|p| p.owner == owner) {
+            return Ok((*p.http).clone());
+        }
+        let http = self.build_http()?;
+        *slot = Some(Pool {
+            owner,
+            http: ManuallyDrop::new(http.clone()),
+        });
+        Ok(http)
     }
 
     /// Removes the credentials from an error made outside [`Transport::send`] (decoding a 2xx
@@ -124,18 +204,21 @@ impl Transport {
         e.scrub(&self.secrets)
     }
 
-    /// Sends `req`, retrying as `policy` allows; returns the 2xx answer.
-    pub(crate) fn send(
+    /// Sends `req` through `http`, retrying as `policy` allows; returns the 2xx answer.
+    ///
+    /// Dropping the future abandons the request (its connection is closed, never reused) and
+    /// any retry it would have made.
+    pub(crate) async fn send(
         &self,
+        http: &reqwest::Client,
         req: &Request,
         policy: &RetryPolicy,
-        timeout: Option<Duration>,
     ) -> Result<Reply> {
         let start = Instant::now();
         let mut attempt = 1;
         loop {
             let t0 = Instant::now();
-            let outcome = self.attempt(req, timeout);
+            let outcome = self.attempt(http, req).await;
             let status = match &outcome {
                 Ok((s, _)) => Some(*s),
                 Err(e) => e.status(),
@@ -165,7 +248,7 @@ impl Transport {
                 return Err(err);
             };
             log::info!(target: "plivo_phlo", "retrying {} {} in {} ms after {}", req.method.as_str(), req.path, delay.as_millis(), err.kind());
-            std::thread::sleep(delay);
+            tokio::time::sleep(delay).await;
             attempt += 1;
         }
     }
@@ -190,24 +273,53 @@ impl Transport {
         url
     }
 
-    /// One HTTP exchange.
-    fn attempt(&self, req: &Request, timeout: Option<Duration>) -> Result<(u16, String)> {
+    /// One HTTP exchange, bounded as a whole by the timeout: the wait for a free slot, connect,
+    /// the request, the headers and the whole body, chunked or not.
+    async fn attempt(&self, http: &reqwest::Client, req: &Request) -> Result<(u16, String)> {
+        let waited = std::sync::atomic::AtomicBool::new(true);
+        let exchange = async {
+            let _slot = self.slots.acquire().await;
+            waited.store(false, std::sync::atomic::Ordering::Relaxed);
+            self.exchange(http, req).await
+        };
+        match tokio::time::timeout(self.timeout, exchange).await {
+            Ok(outcome) => outcome,
+            // Nothing was sent: every slot stayed taken.
+            Err(_) if waited.load(std::sync::atomic::Ordering::Relaxed) => Err(Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "timed out waiting for a free slot: max_in_flight ({}) requests of this \
+                     client were in flight for all of {}; nothing was sent",
+                    self.max_in_flight,
+                    seconds(self.timeout)
+                ),
+            )
+            .with_not_sent(true)),
+            Err(_) => Err(Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "timed out waiting for the response: no complete answer within {} \
+                     (connect, headers and body)",
+                    seconds(self.timeout)
+                ),
+            )),
+        }
+    }
+
+    async fn exchange(&self, http: &reqwest::Client, req: &Request) -> Result<(u16, String)> {
         let method = match req.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
             Method::Put => reqwest::Method::PUT,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut rb = self.http.request(method, self.url(&req.path));
+        let mut rb = http.request(method, self.url(&req.path));
         if let Some(body) = &req.body {
             rb = rb
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(body.clone());
         }
-        if let Some(t) = timeout {
-            rb = rb.timeout(t);
-        }
-        let resp = rb.send().map_err(|e| transport_error(&e))?;
+        let resp = rb.send().await.map_err(|e| transport_error(&e))?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
@@ -219,7 +331,7 @@ impl Transport {
             .get(reqwest::header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let mut body = self.read_body(resp, status)?;
+        let mut body = self.read_body(resp, status).await?;
         // A server that echoes the credentials back gets them nowhere: not into a result, an
         // error message, an api_id, or a truncated quote of the body.
         self.secrets.scrub_in_place(&mut body);
@@ -240,7 +352,7 @@ impl Transport {
     }
 
     /// Reads the body, up to the configured cap, as UTF-8 text.
-    fn read_body(&self, resp: reqwest::blocking::Response, status: u16) -> Result<String> {
+    async fn read_body(&self, mut resp: reqwest::Response, status: u16) -> Result<String> {
         let cap = self.max_response_bytes;
         let too_big = || {
             Error::new(
@@ -249,38 +361,28 @@ impl Transport {
             )
             .with_status(status)
         };
-        let failed = |timed_out: bool, e: &dyn std::fmt::Display| {
-            let kind = if timed_out {
-                ErrorKind::Timeout
-            } else {
-                ErrorKind::Connection
-            };
-            Error::new(kind, format!("reading the response body failed: {e}")).with_status(status)
-        };
-        let buf = match resp.content_length() {
-            Some(n) if n > cap as u64 => return Err(too_big()),
-            // A declared length within the cap (the usual answer): the HTTP layer enforces it,
-            // so the body is taken whole, in one hand-over from the I/O thread. Reading it
-            // through `io::Read` instead costs a second wake-up of that thread per call, to
-            // learn that the body has ended.
-            Some(_) => Vec::from(resp.bytes().map_err(|e| failed(e.is_timeout(), &e))?),
-            // No length (chunked): read at most one byte past the cap.
-            None => {
-                let mut buf = Vec::with_capacity(256);
-                resp.take((cap as u64).saturating_add(1))
-                    .read_to_end(&mut buf)
-                    .map_err(|e| {
-                        let timed_out = e.kind() == std::io::ErrorKind::TimedOut
-                            || e.get_ref()
-                                .and_then(|i| i.downcast_ref::<reqwest::Error>())
-                                .is_some_and(|r| r.is_timeout());
-                        failed(timed_out, &e)
-                    })?;
-                buf
-            }
-        };
-        if buf.len() > cap {
+        let declared = resp.content_length();
+        if declared.is_some_and(|n| n > cap as u64) {
             return Err(too_big());
+        }
+        let mut buf = Vec::with_capacity(declared.map_or(256, |n| n as usize));
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if chunk.len() > cap - buf.len() {
+                        return Err(too_big());
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(Error::new(
+                        ErrorKind::Connection,
+                        format!("reading the response body failed: {}", source_chain(&e)),
+                    )
+                    .with_status(status))
+                }
+            }
         }
         String::from_utf8(buf).map_err(|_| {
             Error::new(ErrorKind::Decode, "response body is not UTF-8").with_status(status)
@@ -288,35 +390,18 @@ impl Transport {
     }
 }
 
-/// Runs `f` (which starts reqwest's I/O thread) with SIGPIPE blocked in the calling thread.
-///
-/// reqwest's blocking client does its network I/O on a thread it starts when it is built, and a
-/// thread inherits the signal mask of the thread that creates it. A Rust program ignores SIGPIPE,
-/// but a C or Perl host keeps its default action, which kills the whole process when that thread
-/// writes to a connection the peer has closed (hyper's vectored writes do not suppress it). With
-/// SIGPIPE blocked there, a broken connection is the `EPIPE` error it should be, reported as
-/// `connection`; the caller's own mask and SIGPIPE disposition are restored and left alone.
-#[cfg(unix)]
-fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
-    // SAFETY: sigset_t is plain data that sigemptyset initialises; pthread_sigmask only reads
-    // `set` and writes `old`, both valid for the call, and affects only this thread.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        let mut old: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGPIPE);
-        let blocked = libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old) == 0;
-        let out = f();
-        if blocked {
-            libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
+/// A duration as people write it: `2 s`, `1.5 s`, `250 ms`.
+fn seconds(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        let s = d.as_secs_f64();
+        if s.fract() == 0.0 {
+            format!("{s:.0} s")
+        } else {
+            format!("{s} s")
         }
-        out
     }
-}
-
-#[cfg(not(unix))]
-fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
-    f()
 }
 
 /// Maps a `reqwest` failure to `timeout` or `connection`, without the URL.
@@ -334,8 +419,22 @@ fn transport_error(e: &reqwest::Error) -> Error {
         (_, true) => "could not connect",
         _ => "the connection failed",
     };
-    Error::new(kind, format!("{what}: {}", source_chain(e))).with_not_sent(not_sent)
+    let detail = if let Some(advice) = crate::tls::explain(e) {
+        advice
+    } else {
+        let chain = source_chain(e);
+        if chain.contains("proxy authorization required") {
+            PROXY_AUTH.to_owned()
+        } else {
+            chain
+        }
+    };
+    Error::new(kind, format!("{what}: {detail}")).with_not_sent(not_sent)
 }
+
+/// What a 407 from a proxy means for the caller.
+pub(crate) const PROXY_AUTH: &str = "the proxy asks for credentials (407 Proxy Authentication \
+     Required); give them in the proxy URL, e.g. http://user:password@proxy:3128";
 
 /// The error's causes joined with ": ", without any URL.
 fn source_chain(e: &(dyn std::error::Error + 'static)) -> String {

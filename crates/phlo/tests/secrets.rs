@@ -2,7 +2,8 @@
 //! in an error (message, body, `Display`, `Debug`, `to_json`), in a log record at any level from
 //! any crate (the client's, reqwest's), in any `Debug` output, or in any request beyond the
 //! `Authorization` header sent to the configured host, across successes, retries and every kind
-//! of failure, including a server that echoes the token back.
+//! of failure, including a server that echoes the token back; through the blocking client and
+//! the async one.
 //!
 //! One test in its own binary, because it installs the process-wide logger.
 
@@ -13,7 +14,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use phlo_sim::{SimConfig, Simulator};
-use plivo_phlo::{Client, Config, Error, Method};
+use plivo_phlo::{Client, Config, Error, Method, Operation};
 use serde_json::json;
 
 const TOKEN: &str = "SeCrEt-PHLO-tok-4242-zz";
@@ -126,16 +127,42 @@ fn the_token_shows_nowhere_but_the_authorization_header() {
         json!({"kind": "redirect", "location": format!("{}/v1/phlo/{P}?t={TOKEN}", other.base_url())}),
         json!({"kind": "huge_body", "bytes": 2 << 20}),
     ];
-    for f in faults {
-        sim.push_fault(f).unwrap();
-        errors.push(
-            client
-                .mpc_cold_transfer(P, N, AGENT, NEW_AGENT, None)
-                .unwrap_err(),
-        );
-        sim.push_fault(json!({"kind": "raw_body", "body": format!("<p>{echo}</p>")}))
-            .unwrap();
-        errors.push(client.get_phlo(P).unwrap_err());
+    // The same through the blocking client and the async one.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let async_client = client.to_async();
+    shown.push(format!("{async_client:?}"));
+    let cold = Operation::from_strings(
+        "mpc_cold_transfer",
+        &[
+            ("phlo_id", P),
+            ("node_id", N),
+            ("trigger_source", AGENT),
+            ("to", NEW_AGENT),
+        ],
+    )
+    .unwrap();
+    let get = Operation::GetPhlo { phlo_id: P.into() };
+    for asynchronous in [false, true] {
+        for f in &faults {
+            sim.push_fault(f.clone()).unwrap();
+            errors.push(if asynchronous {
+                rt.block_on(async_client.execute(&cold)).unwrap_err()
+            } else {
+                client
+                    .mpc_cold_transfer(P, N, AGENT, NEW_AGENT, None)
+                    .unwrap_err()
+            });
+            sim.push_fault(json!({"kind": "raw_body", "body": format!("<p>{echo}</p>")}))
+                .unwrap();
+            errors.push(if asynchronous {
+                rt.block_on(async_client.execute(&get)).unwrap_err()
+            } else {
+                client.get_phlo(P).unwrap_err()
+            });
+        }
     }
     sim.push_fault(json!({"kind": "raw_body", "body": format!("[\"{echo}\"]")}))
         .unwrap();

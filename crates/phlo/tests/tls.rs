@@ -438,3 +438,204 @@ fn secrets_stay_out_of_tls_errors() {
         assert!(!shown.contains(TOKEN), "{shown}");
     }
 }
+
+/// A self-signed certificate made the usual way (`openssl req -x509`): a CA certificate
+/// (`CA:TRUE`) that the server presents as its own.
+fn self_signed_ca(name: &str) -> Identity {
+    let key = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec![name.to_owned()]).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).unwrap();
+    Identity {
+        chain: vec![cert.der().clone()],
+        key: key.serialize_der(),
+        trust_pem: cert.pem(),
+    }
+}
+
+#[test]
+fn a_self_signed_ca_certificate_is_trusted_when_given_and_says_what_to_do_when_not() {
+    let id = self_signed_ca("127.0.0.1");
+    let server = TlsServer::start(&id);
+    let e = client(config(&server.url())).get_phlo(P).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+    assert!(
+        e.message().contains("ca_cert_pem"),
+        "the message says what to do: {e}"
+    );
+    assert!(!e.message().contains("OtherError"), "{e}");
+    // Given as ca_cert_pem, exactly that certificate is trusted as the server's own.
+    let c = client(config(&server.url()).add_ca_cert_pem(id.trust_pem.clone()));
+    assert_eq!(c.get_phlo(P).unwrap().name, "over tls");
+    // Another self-signed CA certificate does not stand in for it.
+    let other = self_signed_ca("127.0.0.1");
+    let e = client(config(&server.url()).add_ca_cert_pem(other.trust_pem))
+        .get_phlo(P)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+    // The host name must still match.
+    let misnamed = self_signed_ca("phlorunner.example.test");
+    let server = TlsServer::start(&misnamed);
+    let e = client(config(&server.url()).add_ca_cert_pem(misnamed.trust_pem.clone()))
+        .get_phlo(P)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connection, "{e}");
+    assert!(server.heads().is_empty());
+}
+
+/// A proxy that answers everything `407 Proxy Authentication Required`.
+fn auth_demanding_proxy() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            if read_head(&mut s).is_ok() {
+                let _ = s.write_all(
+                    b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"p\"\r\nContent-Length: 0\r\n\r\n",
+                );
+            }
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+#[test]
+fn a_proxy_asking_for_credentials_is_a_connection_error_that_says_so() {
+    let proxy = auth_demanding_proxy();
+    // Plain HTTP through the proxy (the proxy answers the request itself) and HTTPS (the proxy
+    // refuses the tunnel): both say the proxy wants credentials.
+    for base in ["http://127.0.0.1:9", "https://127.0.0.1:9"] {
+        let c = client(config(base).proxy(proxy.clone()));
+        for e in [
+            c.get_phlo(P).unwrap_err(),
+            c.mpc_cold_transfer(P, N, AGENT, NEW_AGENT, None)
+                .unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::Connection, "{base}: {e}");
+            assert!(e.message().contains("407"), "{base}: {e}");
+            assert!(e.message().contains("proxy URL"), "{base}: {e}");
+            assert!(!format!("{e:?}").contains(TOKEN));
+        }
+    }
+}
+
+/// A SOCKS5 proxy (no authentication, CONNECT only, to 127.0.0.1 only) that counts tunnels.
+fn socks5_proxy() -> (String, Arc<Mutex<u32>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let tunnels = Arc::new(Mutex::new(0));
+    let t = tunnels.clone();
+    std::thread::spawn(move || {
+        for mut client in listener.incoming().flatten() {
+            let t = t.clone();
+            std::thread::spawn(move || -> std::io::Result<()> {
+                let mut hello = [0u8; 2];
+                client.read_exact(&mut hello)?;
+                let mut methods = vec![0u8; hello[1] as usize];
+                client.read_exact(&mut methods)?;
+                client.write_all(&[5, 0])?;
+                let mut req = [0u8; 4];
+                client.read_exact(&mut req)?;
+                let target = match req[3] {
+                    1 => {
+                        let mut a = [0u8; 6];
+                        client.read_exact(&mut a)?;
+                        format!(
+                            "{}.{}.{}.{}:{}",
+                            a[0],
+                            a[1],
+                            a[2],
+                            a[3],
+                            u16::from_be_bytes([a[4], a[5]])
+                        )
+                    }
+                    3 => {
+                        let mut n = [0u8; 1];
+                        client.read_exact(&mut n)?;
+                        let mut host = vec![0u8; n[0] as usize + 2];
+                        client.read_exact(&mut host)?;
+                        let p = u16::from_be_bytes([host[host.len() - 2], host[host.len() - 1]]);
+                        format!("{}:{p}", String::from_utf8_lossy(&host[..host.len() - 2]))
+                    }
+                    _ => return Ok(()),
+                };
+                let server = TcpStream::connect(target.replace("localhost", "127.0.0.1"))?;
+                *t.lock().unwrap() += 1;
+                client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0])?;
+                let (mut c_read, mut s_write) = (client.try_clone()?, server.try_clone()?);
+                let (mut s_read, mut c_write) = (server, client);
+                std::thread::spawn(move || std::io::copy(&mut s_read, &mut c_write));
+                std::io::copy(&mut c_read, &mut s_write)?;
+                Ok(())
+            });
+        }
+    });
+    (format!("socks5://127.0.0.1:{port}"), tunnels)
+}
+
+#[test]
+fn a_socks5_proxy_is_used() {
+    let sim = phlo_sim::Simulator::start().unwrap();
+    let (proxy, tunnels) = socks5_proxy();
+    let c = Client::new(
+        Config::builder()
+            .auth_id(phlo_sim::DEFAULT_AUTH_ID)
+            .auth_token(phlo_sim::DEFAULT_AUTH_TOKEN)
+            .base_url(sim.base_url())
+            .proxy(proxy)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(c.get_phlo(P).unwrap().phlo_id, P);
+    c.mpc_cold_transfer(P, N, AGENT, NEW_AGENT, None).unwrap();
+    assert!(
+        *tunnels.lock().unwrap() >= 1,
+        "the requests went through the proxy"
+    );
+    assert_eq!(total(&sim), 2);
+}
+
+/// The system's trust store is used: a CA installed there (here through `SSL_CERT_FILE`, which
+/// OpenSSL-based tools read too) is trusted with no `ca_cert_pem`. The store is read once per
+/// process, so the check runs in a child process (this test binary again).
+#[test]
+fn a_ca_in_the_system_store_is_trusted() {
+    const CHILD: &str = "PHLO_TLS_SYSTEM_STORE_URL";
+    if let Ok(url) = std::env::var(CHILD) {
+        let c = client(config(&url));
+        assert_eq!(c.get_phlo(P).unwrap().name, "over tls");
+        return;
+    }
+    let id = ca_and_leaf(&["127.0.0.1"]);
+    let server = TlsServer::start(&id);
+    let dir = std::env::temp_dir().join(format!("phlo-tls-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bundle = dir.join("ca-certificates.crt");
+    std::fs::write(&bundle, &id.trust_pem).unwrap();
+    let run = |file: &std::path::Path| {
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "a_ca_in_the_system_store_is_trusted",
+                "--test-threads=1",
+            ])
+            .env(CHILD, server.url())
+            .env("SSL_CERT_FILE", file)
+            .env_remove("SSL_CERT_DIR")
+            .output()
+            .unwrap()
+    };
+    let trusted = run(&bundle);
+    assert!(
+        trusted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&trusted.stdout)
+    );
+    // The same server with a store that lacks the CA: refused.
+    let other = dir.join("other.crt");
+    std::fs::write(&other, ca_and_leaf(&["x"]).trust_pem).unwrap();
+    assert!(!run(&other).status.success());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
