@@ -122,6 +122,12 @@ def test_fault_case(matrix_sim: plivo_phlo.Simulator, case: Dict[str, Any]) -> N
         assert isinstance(outcome, plivo_phlo.Response), f"expected success, got {outcome!r}"
         assert 200 <= outcome.status < 300
         assert isinstance(outcome.raw, dict)
+        if "status" in want:
+            assert outcome.status == want["status"]
+        if "body" in want:
+            assert outcome.json == want["body"]
+            if want["body"] == "":
+                assert outcome.raw == {}, "no body reads as no fields"
     else:
         assert isinstance(outcome, E.PhloError), f"expected {want['kind']}, got {outcome!r}"
         cls, also = CLASSES[want["kind"]]

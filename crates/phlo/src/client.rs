@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
+use crate::models::{
+    self, ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse,
+};
 use crate::ops::{Method, NodeType, OpSpec, Operation};
 use crate::transport::{CallOptions, Reply, Transport};
 
@@ -83,6 +85,11 @@ impl Client {
     /// Sends `op` and returns the status and body, checked to be the JSON object the operation
     /// answers with (a wrong type is a `decode` error, as with the typed methods).
     ///
+    /// A 2xx answer with no body (empty, or only whitespace) is a success: the body is `""`
+    /// ([`RawResponse::body_is_empty`]) and reads as the empty object (see
+    /// [`crate::models`]); it is never a `decode` error, so never retried or reported as a
+    /// failure of an action the service carried out.
+    ///
     /// This is the one path every operation takes: validation, retries and error mapping
     /// happen here.
     pub fn execute(&self, op: &Operation) -> Result<RawResponse> {
@@ -91,21 +98,27 @@ impl Client {
 
     /// [`Client::execute`] with a per-call timeout or retry policy.
     pub fn execute_with(&self, op: &Operation, opts: &CallOptions) -> Result<RawResponse> {
-        let reply = self.send(op, opts)?;
-        // The body is checked against the operation's model, so a field of the wrong type is a
-        // `decode` error here too, as it is for the typed methods: C, Python and Perl, which
-        // take this path, see the same answer as Rust. Raw requests only need an object.
-        let checked = match op {
-            Operation::GetPhlo { .. } => reply.decode::<Phlo>().map(drop),
-            Operation::RunPhlo { .. } => reply.decode::<PhloRunStarted>().map(drop),
-            Operation::GetPhloRun { .. } => reply.decode::<PhloRun>().map(drop),
-            Operation::GetNode { .. } => reply.decode::<Node>().map(drop),
-            Operation::NodeAction { .. } | Operation::MemberAction { .. } => {
-                reply.decode::<ActionResponse>().map(drop)
-            }
-            Operation::Raw { .. } => reply.decode::<AnyObject>().map(drop),
-        };
-        checked.map_err(|e| self.inner.transport.scrub(e))?;
+        let mut reply = self.send(op, opts)?;
+        if models::is_blank(&reply.body) {
+            // Every model reads an empty object; there is nothing to check.
+            reply.body.clear();
+        } else {
+            // The body is checked against the operation's model, so a field of the wrong type
+            // is a `decode` error here too, as it is for the typed methods: C, Python and Perl,
+            // which take this path, see the same answer as Rust. Raw requests only need an
+            // object.
+            let checked = match op {
+                Operation::GetPhlo { .. } => reply.decode::<Phlo>().map(drop),
+                Operation::RunPhlo { .. } => reply.decode::<PhloRunStarted>().map(drop),
+                Operation::GetPhloRun { .. } => reply.decode::<PhloRun>().map(drop),
+                Operation::GetNode { .. } => reply.decode::<Node>().map(drop),
+                Operation::NodeAction { .. } | Operation::MemberAction { .. } => {
+                    reply.decode::<ActionResponse>().map(drop)
+                }
+                Operation::Raw { .. } => reply.decode::<AnyObject>().map(drop),
+            };
+            checked.map_err(|e| self.inner.transport.scrub(e))?;
+        }
         Ok(RawResponse {
             status: reply.status,
             body: reply.body,
@@ -114,11 +127,20 @@ impl Client {
 
     /// Sends `op` and parses its answer once into `T` (the operation's model), keeping the
     /// status and the body text: what the bindings' typed results are made of, with no second
-    /// parse. A body that does not fit `T` is a `decode` error.
+    /// parse. A body that does not fit `T` is a `decode` error; a 2xx with no body (empty, or
+    /// only whitespace) is read as the empty object, so the model's fields are empty and
+    /// [`Answer::body_is_empty`] is true.
     pub fn execute_as<T: serde::de::DeserializeOwned>(&self, op: &Operation) -> Result<Answer<T>> {
-        let reply = self.send(op, &CallOptions::default())?;
-        // A decode error quotes the body, which a server may have filled with the credentials.
-        let value = reply.decode().map_err(|e| self.inner.transport.scrub(e))?;
+        let mut reply = self.send(op, &CallOptions::default())?;
+        let value = if models::is_blank(&reply.body) {
+            reply.body.clear();
+            models::parse_body(&reply.body)
+                .map_err(|e| e.with_status(reply.status).with_attempts(reply.attempts))?
+        } else {
+            // A decode error quotes the body, which a server may have filled with the
+            // credentials.
+            reply.decode().map_err(|e| self.inner.transport.scrub(e))?
+        };
         Ok(Answer {
             value,
             status: reply.status,
@@ -151,8 +173,9 @@ impl Client {
     }
 
     fn send(&self, op: &Operation, opts: &CallOptions) -> Result<Reply> {
-        let req = op.request(&self.inner.config.auth_id)?;
-        let policy = opts.retry.as_ref().unwrap_or(&self.inner.config.retry);
+        let config = &self.inner.config;
+        let req = op.request_with(&config.auth_id, config.validation)?;
+        let policy = opts.retry.as_ref().unwrap_or(&config.retry);
         self.inner.transport.send(&req, policy, opts.timeout)
     }
 

@@ -37,3 +37,4 @@ pub use models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, Ra
 pub use ops::{operations_json, Method, NodeType, OpSpec, Operation, Request, OPERATIONS};
 pub use retry::{ActionRetry, RetryPolicy};
 pub use transport::CallOptions;
+pub use validate::Validation;
