@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ import requests
 import plivo_phlo
 from plivo_phlo import exceptions as ours
 from plivo_phlo import phlo as dropin
-from conftest import AGENT, CUSTOMER, C, N, P
+from conftest import AGENT, CUSTOMER, C, N, P, closed_port
 
 #: One line per deliberate difference; docs/python.md lists the same lines.
 DELIBERATE_DIFFERENCES = [
@@ -575,14 +574,6 @@ def test_messages(_session_sim: plivo_phlo.Simulator, sides: Tuple[Side, Side]) 
         mine.rest.phlo.get(UNKNOWN_PHLO)
     assert str(info.value) == f"not_found: resource not found (404) at /v1/phlo/{UNKNOWN_PHLO} (HTTP 404)"
     assert sim.base_url not in str(info.value)
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port: int = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_connection_failures(_session_sim: plivo_phlo.Simulator) -> None:
