@@ -215,8 +215,11 @@ void phlo_client_free(struct phlo_client *client);
  * - `params_json`: a JSON object of its parameters (string values, except `run_phlo`'s
  *   `payload`, an object, and `raw`'s `body`); NULL is `{}`. Example for `mpc_cold_transfer`:
  *   `{"phlo_id":"...","node_id":"...","trigger_source":"+14152223333","to":"+14152225555"}`.
- * - `out_json`: on success, receives the response body, a JSON object exactly as the service
- *   sent it; free it with `phlo_string_free()`.
+ * - `out_json`: on success, receives the response body exactly as the service sent it: a JSON
+ *   object, or the empty string `""` when the service answered 2xx with no body (empty, or only
+ *   whitespace; some member actions are answered so). `""` is a success whose fields are all
+ *   absent, never an error (the action was carried out): check for it before decoding the
+ *   text as JSON. Free it with `phlo_string_free()`.
  * - `out_http_status`: on success, receives the HTTP status (any 2xx); may be NULL.
  *
  * Blocks until the answer arrives, retries included (bounded by the client's timeouts).
@@ -263,8 +266,9 @@ enum phlo_status phlo_client_call_strings(const struct phlo_client *client, cons
  * `phlo_id`, `node_id` (the multi-party-call node), `trigger_source` (the connected member on
  * whose behalf it runs), `to` (phone number or SIP URI to dial) and `role` (`"agent"`,
  * `"customer"` or `"supervisor"`) are all required: NULL is `PHLO_NULL_POINTER`.
- * On success `*out_json` receives the response body (`{"api_id":"...","error":""}`); free it
- * with `phlo_string_free()`. Fails like `phlo_client_call()`.
+ * On success `*out_json` receives the response body (`{"api_id":"...","error":""}`, or
+ * `""`: see `phlo_client_call()`); free it with `phlo_string_free()`. Fails like
+ * `phlo_client_call()`.
  *
  * # Safety
  * As `phlo_client_call()`.
@@ -277,8 +281,8 @@ enum phlo_status phlo_client_mpc_call(const struct phlo_client *client, const ch
  * `mpc_member_abort_transfer`.
  *
  * `role` may be NULL, meaning `"agent"`; the other strings are required (NULL is
- * `PHLO_NULL_POINTER`). On success `*out_json` receives the response body; free it with
- * `phlo_string_free()`. Fails like `phlo_client_call()`.
+ * `PHLO_NULL_POINTER`). On success `*out_json` receives the response body (or `""`: see
+ * `phlo_client_call()`); free it with `phlo_string_free()`. Fails like `phlo_client_call()`.
  *
  * # Safety
  * As `phlo_client_call()`.
@@ -290,9 +294,9 @@ enum phlo_status phlo_client_mpc_warm_transfer(const struct phlo_client *client,
  *
  * `role` may be NULL, meaning `"agent"`; the other strings are required (NULL is
  * `PHLO_NULL_POINTER`). On success `*out_json` receives the response body
- * (`{"api_id":"...","error":""}`); free it with `phlo_string_free()`. Fails like
- * `phlo_client_call()`; for example `PHLO_BAD_REQUEST` when `trigger_source` is not a
- * connected member of the call.
+ * (`{"api_id":"...","error":""}`, or `""`: see `phlo_client_call()`); free it with
+ * `phlo_string_free()`. Fails like `phlo_client_call()`; for example `PHLO_BAD_REQUEST` when
+ * `trigger_source` is not a connected member of the call.
  *
  * # Safety
  * As `phlo_client_call()`.
@@ -306,8 +310,8 @@ enum phlo_status phlo_client_mpc_cold_transfer(const struct phlo_client *client,
  * `"multi_party_call"` or `"conference_bridge"`.
  *
  * Every string is required (NULL is `PHLO_NULL_POINTER`). On success `*out_json` receives the
- * response body; free it with `phlo_string_free()`. Fails like `phlo_client_call()`; for
- * example `PHLO_NOT_FOUND` when the member is not in the call.
+ * response body (or `""`: see `phlo_client_call()`); free it with `phlo_string_free()`. Fails
+ * like `phlo_client_call()`; for example `PHLO_NOT_FOUND` when the member is not in the call.
  *
  * # Safety
  * As `phlo_client_call()`.
@@ -318,8 +322,8 @@ enum phlo_status phlo_client_member_action(const struct phlo_client *client, con
  * Reads a PHLO's metadata (`get_phlo`): `{"api_id","phlo_id","name","created_on"}`.
  *
  * `phlo_id` is required (NULL is `PHLO_NULL_POINTER`). On success `*out_json` receives the
- * response body; free it with `phlo_string_free()`. Fails like `phlo_client_call()`;
- * `PHLO_NOT_FOUND` for an unknown PHLO.
+ * response body (or `""`: see `phlo_client_call()`); free it with `phlo_string_free()`. Fails
+ * like `phlo_client_call()`; `PHLO_NOT_FOUND` for an unknown PHLO.
  *
  * # Safety
  * As `phlo_client_call()`.
@@ -334,7 +338,8 @@ enum phlo_status phlo_client_get_phlo(const struct phlo_client *client, const ch
  * `null` are dropped. Malformed JSON is `PHLO_INVALID_ARGUMENT` with field `payload_json`; JSON
  * that is not an object is `PHLO_INVALID_ARGUMENT` with field `payload`.
  * On success `*out_json` receives the response body (`{"api_id","phlo_id","message"}`, maybe
- * `"phlo_run_id"`; the run id is `phlo_run_id` when present, else `api_id`); a "stopped ..."
+ * `"phlo_run_id"`; the run id is `phlo_run_id` when present, else `api_id`; or `""`: see
+ * `phlo_client_call()`); a "stopped ..."
  * message is still a success. Free it with `phlo_string_free()`. Fails like
  * `phlo_client_call()`. A run is not idempotent: by default it is retried only when the request
  * never reached the service, or on 429.

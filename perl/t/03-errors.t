@@ -140,6 +140,38 @@ subtest decode => sub {
     is($e->attempts, 1, 'one attempt');
 };
 
+subtest 'a 2xx with no body is a success, not decode' => sub {
+    # A client that retries what it may (3 attempts): an empty answer must not be retried either.
+    my $retrying = $sim->client;
+    my $member = '+14153336666';
+    $sim->reset;
+    $sim->fault({ kind => 'raw_body', status => 200, body => '' });
+    my $r = eval { $retrying->mpc_member_hold($P, $N, $member) };    # the fast path
+    is($@, '', 'mpc_member_hold did not die');
+    is_deeply($r, {}, 'an empty hash: no fields');
+    is($retrying->last_status, 200, 'last_status 200');
+    is($retrying->last_body, '', "last_body ''");
+    is($sim->members($N)->{$member}{state}, 'on_hold', 'the action was carried out');
+
+    $sim->fault({ kind => 'raw_body', status => 201, body => " \r\n" });
+    $r = eval { $retrying->call(mpc_member_unhold => { phlo_id => $P, node_id => $N, member_id => $member }) };
+    is($@, '', 'the full path (call) did not die on a body of only whitespace');
+    is_deeply($r, {}, 'an empty hash');
+    is($retrying->last_status, 201, 'last_status 201');
+    is($retrying->last_body, '', "last_body '' (no content)");
+
+    $sim->fault({ kind => 'raw_body', status => 200, body => '' });
+    $r = eval { $retrying->multi_party_call($P, $N)->member($member)->mute };
+    is($@, '', 'the object style did not die');
+    is_deeply($r, {}, 'an empty hash');
+    is($sim->members($N)->{$member}{state}, 'muted', 'carried out');
+
+    $sim->fault({ kind => 'raw_body', status => 200, body => '' });
+    $r = eval { $retrying->get_phlo($P) };
+    is_deeply($r, {}, 'a read answered with no body: an empty hash');
+    is($sim->requests->{total}, 4, 'each call sent once, none retried');
+};
+
 subtest invalid_argument => sub {
     $sim->reset;
     my $e = error_of(invalid_argument => sub { $client->get_phlo('not an id!') });

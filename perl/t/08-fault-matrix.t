@@ -91,6 +91,11 @@ for my $c (@cases) {
             is($e, '', 'the call succeeded') or diag("got: $e");
             is(ref $result, 'HASH', 'a hash reference');
             ok(($client->last_status // 0) >= 200 && $client->last_status < 300, 'last_status is 2xx (' . ($client->last_status // 'undef') . ')');
+            is($client->last_status, $want->{status}, "last_status $want->{status}") if exists $want->{status};
+            if (exists $want->{body}) {
+                is($client->last_body, $want->{body}, "last_body '$want->{body}'");
+                is_deeply($result, {}, 'no body reads as no fields') if $want->{body} eq '';
+            }
         }
         else {
             ok(!defined $result, 'the call died');

@@ -29,10 +29,11 @@ class _Result:
         """The HTTP status of the answer (any 2xx)."""
     @property
     def json(self) -> str:
-        """The response body exactly as received (a JSON object)."""
+        """The response body exactly as received: a JSON object, or ``""`` when the service
+        answered 2xx with no body (a success whose fields are all empty)."""
     @property
     def raw(self) -> dict[str, Any]:
-        """The response body parsed into a new dict."""
+        """The response body parsed into a new dict (``{}`` when there was no body)."""
     @property
     def extra(self) -> dict[str, Any]:
         """The fields of the answer this version does not know, as a new dict."""
@@ -138,7 +139,12 @@ class Client:
     a bad value (empty, too long, a control character or lone surrogate, not an id / address /
     role / action, a payload that is not JSON or nests deeper than 100 levels, an unknown
     operation or parameter of ``call``, a closed client) is an ``InvalidArgumentError`` naming
-    the argument in ``field``.
+    the argument in ``field``. ``validation="service"`` (keyword only; default ``"strict"``)
+    refuses only what is unsafe in the URL or certainly invalid (an empty or control-character
+    value, an id or member holding ``/`` or equal to ``.``/``..``) and lets the service answer
+    the rest, as the official SDK does; ``RestClient`` uses it.
+
+    A 2xx answer with no body is a success: the result's fields are empty, ``.json`` is ``""``.
     """
 
     def __new__(
@@ -152,6 +158,7 @@ class Client:
         connect_timeout: Optional[float] = None,
         proxy: Optional[str] = None,
         ca_cert_pem: Union[str, bytes, None] = None,
+        validation: Optional[str] = None,
     ) -> Client: ...
     @property
     def auth_id(self) -> str: ...

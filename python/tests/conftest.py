@@ -3,6 +3,7 @@ figures the reliability tests report (printed at the end of the run, for the REA
 
 from __future__ import annotations
 
+import socket
 from typing import Dict, Iterator
 
 import pytest
@@ -39,6 +40,15 @@ def _no_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never see the developer's real credentials or base URL."""
     for var in ("PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "PLIVO_PHLO_BASE_URL"):
         monkeypatch.delenv(var, raising=False)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port: int = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def members(sim: plivo_phlo.Simulator, node_id: str) -> dict[str, str]:

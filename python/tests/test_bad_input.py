@@ -18,9 +18,13 @@ The rule (also stated in python/README.md):
   ``InvalidArgumentError`` naming the parameter.
 - A closed client raises ``InvalidArgumentError`` with ``field == "client"``. Missing credentials
   (``""`` counts as not given) raise ``AuthenticationError``, as documented.
-- ``RestClient`` (the drop-in) turns ids into ``str`` as the official SDK does, so a wrong type
-  there is an ``InvalidArgumentError`` for the resulting id; its constructor reports a malformed
-  auth id as ``AuthenticationError``, as the SDK does.
+- ``RestClient`` (the drop-in) turns ids into ``str`` as the official SDK does and, like it, lets
+  the service answer what it may accept (the core's ``validation="service"``): only an id,
+  member or value that is unsafe in a URL or certainly invalid is an ``InvalidArgumentError``
+  (the rest is sent: ``test_restclient_lets_the_service_answer``); member and shortcut actions
+  are the SDK's method names, so an unknown one is the SDK's ``AttributeError`` (or
+  ``TypeError`` for a name that is not a ``str``); its constructor reports a malformed auth id as
+  ``AuthenticationError``, as the SDK does.
 - ``Simulator`` is a test tool, not the client: a bad fixture, account or fault is a
   ``ValueError`` (for a non-JSON value, ``InvalidArgumentError``, which is one), a wrong type a
   ``TypeError``; after ``close()`` its methods raise ``RuntimeError`` and a client built from it
@@ -206,7 +210,7 @@ def judge(e: BaseException, want: type, field: Optional[str]) -> Optional[str]:
         return f"must never happen: {got}"  # SystemError, or a Rust panic (PanicException)
     if want is TypeError:
         return None if type(e) is TypeError else f"want TypeError, got {got}"
-    if want is ValueError or want is RuntimeError:
+    if want is ValueError or want is RuntimeError or want is AttributeError:
         ok = isinstance(e, want) and not isinstance(e, TypeError)
         return None if ok else f"want {want.__name__}, got {got}"
     if type(e) is not want:
@@ -230,7 +234,8 @@ def quiet_sim() -> Iterator[plivo_phlo.Simulator]:
         yield sim
     FIGURES["bad inputs"] = (
         f"{Checker.total} inputs tried, each a typed error (TypeError, InvalidArgumentError, "
-        "AuthenticationError; ValueError/RuntimeError from the Simulator), none sent"
+        "AuthenticationError; AttributeError for a drop-in action that is no method; "
+        "ValueError/RuntimeError from the Simulator), none sent"
     )
 
 
@@ -544,9 +549,9 @@ def test_restclient(checker: Checker, quiet_sim: plivo_phlo.Simulator) -> None:
         checker.raises(f"RestClient(max_retries={short(v)})", E.InvalidArgumentError, make(A, T, max_retries=v))
 
     rest = Rest(A, T, base_url=U, max_retries=0)
-    # Ids are turned into str as the SDK does (5 becomes the id "5"): the resulting id is refused.
-    not_ids: List[Any] = [5.5, [], {}, b"x", bytearray(b"x"), object(), None, "", "\ud800", "a\x00",
-                          "../etc", HUGE]
+    # Ids are turned into str as the SDK does; these are refused whatever their type: missing,
+    # empty, not Unicode, a control character, a path changer, longer than a path segment may be.
+    not_ids: List[Any] = [None, "", "\ud800", "a\x00", "../etc", "..", "a/b", HUGE]
     for v in not_ids:
         checker.raises(f"rest.phlo.get({short(v)})", E.InvalidArgumentError, later(lambda v: rest.phlo.get(v), v), "phlo_id")
     phlo = dropin.Phlo(rest, {"phlo_id": P})
@@ -561,11 +566,12 @@ def test_restclient(checker: Checker, quiet_sim: plivo_phlo.Simulator) -> None:
         checker.raises(f"rest.phlo.member(member_id={short(v)})", E.InvalidArgumentError,
                        later(lambda v: rest.phlo.member(P, C, v, "mute"), v), "member_id")
     for v in [5, None, "", "Teleport!", "\ud800", b"hold", HUGE]:
-        checker.raises(f"member action {short(v)}", E.InvalidArgumentError,
-                       later(lambda v: rest.phlo.member(P, C, BRIDGE_MEMBER, v), v), "action")
+        # The SDK's Member method of that name: none for these.
+        checker.raises(f"member action {short(v)}", AttributeError if isinstance(v, str) else TypeError,
+                       later(lambda v: rest.phlo.member(P, C, BRIDGE_MEMBER, v), v))
         checker.raises(f"phlo.node(node_type={short(v)})", E.InvalidArgumentError,
                        later(lambda v: phlo.node(v, N), v), "node_type")
-    for v in [None, "", 5, "nobody", "\ud800", HUGE]:
+    for v in [None, "", 5, "\ud800", "a\x01"]:
         checker.raises(f"mpc.cold_transfer(to={short(v)})", E.InvalidArgumentError,
                        later(lambda v: mpc.cold_transfer(AGENT, v), v), "to")
         checker.raises(f"mpc.call(role={short(v)})", E.InvalidArgumentError,
@@ -582,6 +588,33 @@ def test_restclient(checker: Checker, quiet_sim: plivo_phlo.Simulator) -> None:
         checker.raises(f"phlo.run(x={short(v)})", E.InvalidArgumentError, later(lambda v: phlo.run(x=v), v), "payload")
     rest.close()
     checker.raises("closed rest.phlo.get", E.InvalidArgumentError, lambda: rest.phlo.get(P), "client")
+
+
+def test_restclient_lets_the_service_answer(sim: plivo_phlo.Simulator) -> None:
+    """What the official SDK would send, the drop-in sends too, and raises the service's answer:
+    ids of other types turned into ``str`` (percent-encoded in the path), a member id of the
+    SDK's own tests, addresses and roles the service refuses, however long."""
+    with plivo_phlo.RestClient(*CREDS, base_url=sim.base_url, max_retries=0) as rest:
+        phlo = dropin.Phlo(rest, {"phlo_id": P})
+        mpc = dropin.MultiPartyCall(rest, {"phlo_id": P, "node_id": N, "node_type": "multi_party_call"})
+        calls = 0
+        for v in [5.5, [], {}, b"x", bytearray(b"x"), object(), "656432-xxxxx-xxxxx-xxxxx", "a b?c#d"]:
+            for f in (lambda: rest.phlo.get(v), lambda: phlo.node("multi_party_call", v),
+                      lambda: phlo.multi_party_call(v), lambda: mpc.member(v).hold(),
+                      lambda: rest.phlo.member(P, C, v, "mute")):
+                with pytest.raises(E.NotFoundError) as info:
+                    f()
+                assert info.value.status == 404 and info.value.attempts == 1
+                calls += 1
+        for v in ["nobody", "x" * 129, HUGE]:
+            for f in (lambda: mpc.cold_transfer(AGENT, v), lambda: mpc.call(AGENT, NEW, v),
+                      lambda: rest.phlo.multi_party_call(P, N, "cold_transfer", trigger_source=v, to=NEW)):
+                with pytest.raises(E.BadRequestError) as bad:
+                    f()
+                assert bad.value.status == 400 and bad.value.message.startswith("Invalid value provided for ")
+                calls += 1
+    assert len(sim.requests()) == calls, "each sent once"
+    assert sim.requests()[-1]["path"] == f"/v1/phlo/{P}/multi_party_call/{N}"
 
 
 def test_a_payload_changed_while_it_is_read(checker: Checker, qclient: plivo_phlo.Client) -> None:

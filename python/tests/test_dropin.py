@@ -219,6 +219,9 @@ def test_errors_carry_the_sdk_names(sim: plivo_phlo.Simulator, rest: phlo.RestCl
     with pytest.raises(plivo.exceptions.ResourceNotFoundError):
         rest.phlo.get("00000000-0000-4000-8000-000000000000")
     with pytest.raises(plivo.exceptions.ValidationError):
+        rest.phlo.get(P).node("multi_party_call", N).update("teleport", AGENT, "+14155556666", None)
+    # As in the official SDK, the shortcut calls the method named by the action.
+    with pytest.raises(AttributeError):
         rest.phlo.multi_party_call(P, N, "teleport", trigger_source=AGENT, to="+14155556666")
     sim.fault("status", status=500)
     with pytest.raises(plivo.exceptions.PlivoServerError):

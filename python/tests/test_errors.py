@@ -5,14 +5,13 @@ names); and that nothing is sent when the input is rejected."""
 from __future__ import annotations
 
 import pickle
-import socket
 from typing import Callable
 
 import pytest
 
 import plivo_phlo
 from plivo_phlo import exceptions as E
-from conftest import AGENT, CUSTOMER, N, P
+from conftest import AGENT, CUSTOMER, N, P, closed_port
 
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
@@ -159,16 +158,8 @@ def test_timeout(sim: plivo_phlo.Simulator) -> None:
     assert e.kind == "timeout" and e.status is None and e.attempts == 1
 
 
-def _closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port: int = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def test_connection_refused() -> None:
-    base = f"http://127.0.0.1:{_closed_port()}"
+    base = f"http://127.0.0.1:{closed_port()}"
     with plivo_phlo.Client("MAXXXXXXXXXXXXXXXXXX", "token123", base, max_retries=0) as c:
         with pytest.raises(E.PhloConnectionError) as info:
             c.get_phlo(P)

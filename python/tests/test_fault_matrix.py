@@ -15,7 +15,6 @@ applied.
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.request
 from pathlib import Path
@@ -25,7 +24,7 @@ import pytest
 
 import plivo_phlo
 from plivo_phlo import exceptions as E
-from conftest import FIGURES
+from conftest import FIGURES, closed_port
 
 TABLE_PATH = Path(__file__).resolve().parents[2] / "tests" / "fault_matrix.json"
 TABLE: Dict[str, Any] = json.loads(TABLE_PATH.read_text())
@@ -54,14 +53,6 @@ CLASSES: Dict[str, Tuple[Type[E.PhloError], Tuple[type, ...]]] = {
 def matrix_sim() -> Iterator[plivo_phlo.Simulator]:
     with plivo_phlo.Simulator() as sim:
         yield sim
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port: int = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def sim_total(sim: plivo_phlo.Simulator) -> int:
@@ -122,6 +113,12 @@ def test_fault_case(matrix_sim: plivo_phlo.Simulator, case: Dict[str, Any]) -> N
         assert isinstance(outcome, plivo_phlo.Response), f"expected success, got {outcome!r}"
         assert 200 <= outcome.status < 300
         assert isinstance(outcome.raw, dict)
+        if "status" in want:
+            assert outcome.status == want["status"]
+        if "body" in want:
+            assert outcome.json == want["body"]
+            if want["body"] == "":
+                assert outcome.raw == {}, "no body reads as no fields"
     else:
         assert isinstance(outcome, E.PhloError), f"expected {want['kind']}, got {outcome!r}"
         cls, also = CLASSES[want["kind"]]

@@ -24,7 +24,7 @@ import pytest
 
 import plivo_phlo
 from plivo_phlo import exceptions as E
-from conftest import AGENT, C, CUSTOMER, FIGURES, N, P
+from conftest import AGENT, C, CUSTOMER, FIGURES, N, P, closed_port
 
 TOKEN = "TOKEN-py-canary-7f3a9b"
 AUTH_ID = "SA7F3A9B0123456789AB"
@@ -61,14 +61,6 @@ def exception_views(e: BaseException) -> List[str]:
     if cause is not None:
         views += exception_views(cause)
     return views
-
-
-def closed_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port: int = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_the_token_is_never_shown(csim: plivo_phlo.Simulator, caplog: pytest.LogCaptureFixture,

@@ -39,6 +39,8 @@ def test_stubtest(tmp_path: Path) -> None:
 def test_mypy_uses_the_stubs(tmp_path: Path) -> None:
     good = tmp_path / "good.py"
     good.write_text(textwrap.dedent("""
+        from typing import Optional
+
         import plivo_phlo
         from plivo_phlo import phlo
 
@@ -47,8 +49,12 @@ def test_mypy_uses_the_stubs(tmp_path: Path) -> None:
             status: int = r.status
             return r.api_id + str(status)
 
-        def legacy(rest: phlo.RestClient) -> None:
-            rest.phlo.get("p").multi_party_call("n").member("+14153336666").hold()
+        def legacy(rest: phlo.RestClient) -> Optional[str]:
+            # As the official SDK, a read or action answered 2xx with no body returns None.
+            p = rest.phlo.get("p")
+            mpc = p.multi_party_call("n") if p is not None else None
+            r = mpc.member("+14153336666").hold() if mpc is not None else None
+            return None if r is None else str(r.api_id)
 
         try:
             plivo_phlo.Client()

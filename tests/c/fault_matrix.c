@@ -115,11 +115,24 @@ static void run_case(const jv *table, const jv *c, int index) {
     expect(&problems, s == PHLO_OK && http >= 200 && http < 300 && out != sentinel && out != NULL,
            "outcome", got, "ok, 2xx");
     expect(&problems, err == NULL, "last error after a success", "set", "NULL");
+    long long want_status = jv_int(jv_get(want, "status"), -1);
+    if (want_status >= 0) {
+      char g[32], w[32];
+      snprintf(g, sizeof g, "%u", (unsigned)http);
+      snprintf(w, sizeof w, "%lld", want_status);
+      expect(&problems, http == want_status, "HTTP status", g, w);
+    }
     if (s == PHLO_OK) {
-      jv *body = jv_parse(out, NULL, 0);
-      expect(&problems, body != NULL && body->type == JV_OBJ, "body", "not a JSON object",
-             "a JSON object");
-      jv_free(body);
+      const char *want_body = jv_str(jv_get(want, "body"));
+      if (want_body != NULL) {
+        /* A 2xx with no body is handed out as "": check for it before decoding. */
+        expect(&problems, strcmp(out, want_body) == 0, "body", out, want_body);
+      } else {
+        jv *body = jv_parse(out, NULL, 0);
+        expect(&problems, body != NULL && body->type == JV_OBJ, "body", "not a JSON object",
+               "a JSON object");
+        jv_free(body);
+      }
       phlo_string_free(out);
     }
   } else {

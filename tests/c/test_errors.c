@@ -159,6 +159,46 @@ void test_errors(void) {
     phlo_client_free(small);
   }
 
+  /* A 2xx with no body is a success handed out as "": never PHLO_DECODE, never retried (the
+   * client below retries what it may: 3 attempts), and the action was carried out once. */
+  {
+    phlo_client *retrying = sim_client(NULL);
+    sim_reset();
+    sim_fault("{\"kind\":\"raw_body\",\"status\":200,\"body\":\"\"}");
+    char *body = NULL;
+    s = phlo_client_member_action(retrying, PHLO_ID, "multi_party_call", MPC_NODE, "+14153336666",
+                                  "hold", &body);
+    CHECK("a member action answered 200 with no body is PHLO_OK with the body \"\"",
+          s == PHLO_OK && body != NULL && body[0] == '\0');
+    if (s == PHLO_OK) phlo_string_free(body);
+    char *e = phlo_last_error_json();
+    CHECK("... and leaves no last error", e == NULL);
+    phlo_string_free(e);
+    char *state = sim_member_state(MPC_NODE, "+14153336666");
+    CHECK("... the action was carried out, once", sim_request_total() == 1 && state != NULL &&
+                                                      strcmp(state, "on_hold") == 0);
+    free(state);
+
+    sim_fault("{\"kind\":\"raw_body\",\"status\":201,\"body\":\" \\r\\n\"}");
+    uint16_t http = 0;
+    body = NULL;
+    s = phlo_client_call(retrying, "mpc_member_unhold",
+                         "{\"phlo_id\":\"" PHLO_ID "\",\"node_id\":\"" MPC_NODE
+                         "\",\"member_id\":\"+14153336666\"}",
+                         &body, &http);
+    CHECK("phlo_client_call: a 201 whose body is only whitespace is PHLO_OK, HTTP 201, body \"\"",
+          s == PHLO_OK && http == 201 && body != NULL && body[0] == '\0');
+    if (s == PHLO_OK) phlo_string_free(body);
+
+    sim_fault("{\"kind\":\"raw_body\",\"status\":200,\"body\":\"\"}");
+    body = NULL;
+    s = get_phlo(retrying, PHLO_ID, &body);
+    CHECK("a read answered 200 with no body is PHLO_OK with the body \"\", sent once",
+          s == PHLO_OK && body != NULL && body[0] == '\0' && sim_request_total() == 3);
+    if (s == PHLO_OK) phlo_string_free(body);
+    phlo_client_free(retrying);
+  }
+
   /* an unexpected redirect is not followed */
   sim_fault("{\"kind\":\"redirect\",\"location\":\"http://elsewhere.invalid/x\"}");
   s = get_phlo(c, PHLO_ID, &out);

@@ -2,10 +2,12 @@
 # Python: the plivo-phlo package end to end, as a user installs it.
 #   1. creates a fresh virtual environment (target/py-venv);
 #   2. `pip install ./python` (maturin builds the phlo-py extension in the workspace's target dir,
-#      release profile), plus pytest and mypy;
+#      release profile), plus pytest, mypy and the official SDK (plivo==4.63.0, for the
+#      differential tests only);
 #   3. runs python/tests with pytest against the installed package (not the source tree): every
 #      operation against the in-process simulator, every exception class, the drop-in RestClient's
-#      requests, threads and the GIL, logging and secrets, and the stubs (mypy.stubtest); and
+#      requests and, side by side with the official SDK, its results (test_differential.py),
+#      threads and the GIL, logging and secrets, and the stubs (mypy.stubtest); and
 #      issue 7's reliability tests: the shared fault matrix (tests/fault_matrix.json), bad input
 #      and misuse, 8 threads x 500 calls with faults, a 100,000-call loop with RSS flat, the
 #      token canary (about a minute in all);
@@ -26,7 +28,9 @@ mkdir -p "$root/target"
 py="$venv/bin/python"
 "$py" -m pip install -q --upgrade pip >"$log" 2>&1 || { cat "$log"; fail "cannot upgrade pip"; }
 echo "installing ./python (builds the extension; log in target/py-install.log)"
-if ! "$py" -m pip install ./python pytest mypy >>"$log" 2>&1; then
+# plivo==4.63.0 is the official SDK, a test-only dependency: python/tests/test_differential.py
+# drives it and the drop-in side by side against the simulator.
+if ! "$py" -m pip install ./python pytest mypy plivo==4.63.0 >>"$log" 2>&1; then
   tail -n 60 "$log"
   fail "pip install ./python failed"
 fi

@@ -12,7 +12,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use plivo_phlo::{Answer, Config, Operation, RawResponse, RetryPolicy};
+use plivo_phlo::{Answer, Config, Operation, RawResponse, RetryPolicy, Validation};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyString, PyTuple};
 use serde_json::{Map, Value};
@@ -148,6 +148,7 @@ impl Client {
         max_retries: Option<u32>,
         proxy: Option<String>,
         ca_cert_pem: Option<&Bound<'_, PyAny>>,
+        validation: Option<Validation>,
     ) -> PyResult<Client> {
         let v = py.version_info();
         let mut b = Config::builder()
@@ -175,6 +176,9 @@ impl Client {
         }
         if let Some(p) = proxy {
             b = b.proxy(p);
+        }
+        if let Some(v) = validation {
+            b = b.validation(v);
         }
         if let Some(pem) = ca_cert_pem {
             let bytes: Vec<u8> = if let Ok(s) = pem.cast::<PyString>() {
@@ -277,7 +281,7 @@ impl Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (auth_id=None, auth_token=None, base_url=None, timeout=None, max_retries=None, *, connect_timeout=None, proxy=None, ca_cert_pem=None))]
+    #[pyo3(signature = (auth_id=None, auth_token=None, base_url=None, timeout=None, max_retries=None, *, connect_timeout=None, proxy=None, ca_cert_pem=None, validation=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -289,7 +293,12 @@ impl Client {
         connect_timeout: Option<f64>,
         proxy: Option<Text<'_>>,
         ca_cert_pem: Option<Bound<'_, PyAny>>,
+        validation: Option<Text<'_>>,
     ) -> PyResult<Client> {
+        let validation = opt_text(py, "validation", validation)?
+            .map(|v| Validation::parse(&v))
+            .transpose()
+            .map_err(|e| errors::to_py(py, &e))?;
         Client::build(
             py,
             opt_text(py, "auth_id", auth_id)?,
@@ -300,6 +309,7 @@ impl Client {
             retries(py, max_retries)?,
             opt_text(py, "proxy", proxy)?,
             ca_cert_pem.as_ref(),
+            validation,
         )
     }
 

@@ -224,12 +224,13 @@ macro_rules! result_class {
             fn status(&self) -> u16 {
                 self.status
             }
-            /// The response body exactly as received (a JSON object).
+            /// The response body exactly as received: a JSON object, or `""` when the service
+            /// answered 2xx with no body (a success whose fields are all empty).
             #[getter]
             fn json(&self) -> &str {
                 &self.body
             }
-            /// The response body parsed into a new dict.
+            /// The response body parsed into a new dict (`{}` when there was no body).
             #[getter]
             fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                 to_py(py, &parse_body::<Value>(py, &self.body)?)
@@ -374,9 +375,11 @@ result_class!(
     }
 );
 
-/// A result's body text parsed on demand (`.raw`, and `Response.extra`); a failure is
+/// A result's body text parsed on demand (`.raw`, and `Response.extra`): an empty body (the
+/// service answered 2xx with none) is the empty object, as the core reads it. A failure is
 /// `InvalidArgumentError` naming `body`.
 fn parse_body<T: serde::de::DeserializeOwned>(py: Python<'_>, body: &str) -> PyResult<T> {
+    let body = if body.is_empty() { "{}" } else { body };
     serde_json::from_str(body).map_err(|e| crate::errors::invalid(py, "body", &e.to_string()))
 }
 

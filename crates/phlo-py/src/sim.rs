@@ -208,6 +208,7 @@ impl Simulator {
             max_retries,
             None,
             None,
+            None,
         )
     }
 

@@ -13,7 +13,9 @@ use serde_json::{Map, Value};
 use crate::config::Config;
 use crate::engine;
 use crate::error::Result;
-use crate::models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
+use crate::models::{
+    self, ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse,
+};
 use crate::ops::Request;
 use crate::ops::{Method, NodeType, OpSpec, Operation};
 use crate::transport::{Reply, Transport};
@@ -46,9 +48,10 @@ impl Inner {
         Ok(Inner { config, transport })
     }
 
-    /// Checks `op` and builds its request (nothing is sent).
+    /// Checks `op` (as the configured [`Validation`](crate::Validation) says) and builds its
+    /// request; nothing is sent.
     pub(crate) fn request(&self, op: &Operation) -> Result<Request> {
-        op.request(&self.config.auth_id)
+        op.request_with(&self.config.auth_id, self.config.validation)
     }
 
     /// Sends `req` through the async client's pool.
@@ -60,28 +63,45 @@ impl Inner {
     /// The generic answer: the body checked against the operation's model, so a field of the
     /// wrong type is a `decode` error here too, as it is for the typed methods: C, Python and
     /// Perl, which take this path, see the same answer as Rust. Raw requests only need an object.
-    pub(crate) fn checked(&self, op: &Operation, reply: Reply) -> Result<RawResponse> {
-        let checked = match op {
-            Operation::GetPhlo { .. } => reply.decode::<Phlo>().map(drop),
-            Operation::RunPhlo { .. } => reply.decode::<PhloRunStarted>().map(drop),
-            Operation::GetPhloRun { .. } => reply.decode::<PhloRun>().map(drop),
-            Operation::GetNode { .. } => reply.decode::<Node>().map(drop),
-            Operation::NodeAction { .. } | Operation::MemberAction { .. } => {
-                reply.decode::<ActionResponse>().map(drop)
-            }
-            Operation::Raw { .. } => reply.decode::<AnyObject>().map(drop),
-        };
-        checked.map_err(|e| self.transport.scrub(e))?;
+    /// A 2xx with no body is a success whose body is `""`.
+    pub(crate) fn checked(&self, op: &Operation, mut reply: Reply) -> Result<RawResponse> {
+        if models::is_blank(&reply.body) {
+            // Every model reads an empty object; there is nothing to check.
+            reply.body.clear();
+        } else {
+            let checked = match op {
+                Operation::GetPhlo { .. } => reply.decode::<Phlo>().map(drop),
+                Operation::RunPhlo { .. } => reply.decode::<PhloRunStarted>().map(drop),
+                Operation::GetPhloRun { .. } => reply.decode::<PhloRun>().map(drop),
+                Operation::GetNode { .. } => reply.decode::<Node>().map(drop),
+                Operation::NodeAction { .. } | Operation::MemberAction { .. } => {
+                    reply.decode::<ActionResponse>().map(drop)
+                }
+                Operation::Raw { .. } => reply.decode::<AnyObject>().map(drop),
+            };
+            checked.map_err(|e| self.transport.scrub(e))?;
+        }
         Ok(RawResponse {
             status: reply.status,
             body: reply.body,
         })
     }
 
-    /// The answer parsed once into `T`, with the status and the body text.
-    pub(crate) fn answer<T: serde::de::DeserializeOwned>(&self, reply: Reply) -> Result<Answer<T>> {
-        // A decode error quotes the body, which a server may have filled with the credentials.
-        let value = reply.decode().map_err(|e| self.transport.scrub(e))?;
+    /// The answer parsed once into `T`, with the status and the body text; a 2xx with no body is
+    /// read as the empty object.
+    pub(crate) fn answer<T: serde::de::DeserializeOwned>(
+        &self,
+        mut reply: Reply,
+    ) -> Result<Answer<T>> {
+        let value = if models::is_blank(&reply.body) {
+            reply.body.clear();
+            models::parse_body(&reply.body)
+                .map_err(|e| e.with_status(reply.status).with_attempts(reply.attempts))?
+        } else {
+            // A decode error quotes the body, which a server may have filled with the
+            // credentials.
+            reply.decode().map_err(|e| self.transport.scrub(e))?
+        };
         Ok(Answer {
             value,
             status: reply.status,
@@ -153,6 +173,11 @@ impl Client {
     /// Sends `op` and returns the status and body, checked to be the JSON object the operation
     /// answers with (a wrong type is a `decode` error, as with the typed methods).
     ///
+    /// A 2xx answer with no body (empty, or only whitespace) is a success: the body is `""`
+    /// ([`RawResponse::body_is_empty`]) and reads as the empty object (see
+    /// [`crate::models`]); it is never a `decode` error, so never retried or reported as a
+    /// failure of an action the service carried out.
+    ///
     /// This is the one path every operation takes: validation, retries and error mapping
     /// happen here.
     pub fn execute(&self, op: &Operation) -> Result<RawResponse> {
@@ -162,7 +187,9 @@ impl Client {
 
     /// Sends `op` and parses its answer once into `T` (the operation's model), keeping the
     /// status and the body text: what the bindings' typed results are made of, with no second
-    /// parse. A body that does not fit `T` is a `decode` error.
+    /// parse. A body that does not fit `T` is a `decode` error; a 2xx with no body (empty, or
+    /// only whitespace) is read as the empty object, so the model's fields are empty and
+    /// [`Answer::body_is_empty`] is true.
     pub fn execute_as<T: serde::de::DeserializeOwned>(&self, op: &Operation) -> Result<Answer<T>> {
         let reply = self.send(&self.inner.request(op)?)?;
         self.inner.answer(reply)

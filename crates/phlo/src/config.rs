@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::retry::RetryPolicy;
-use crate::validate;
+use crate::validate::{self, Validation};
 
 /// The production PHLO runner host (the host root, without `/v1`).
 pub const DEFAULT_BASE_URL: &str = "https://phlorunner.plivo.com";
@@ -68,6 +68,7 @@ pub struct Config {
     pub(crate) max_response_bytes: usize,
     pub(crate) allow_insecure_http: bool,
     pub(crate) max_in_flight: usize,
+    pub(crate) validation: Validation,
 }
 
 impl Config {
@@ -121,6 +122,10 @@ impl Config {
     pub fn max_in_flight(&self) -> usize {
         self.max_in_flight
     }
+    /// How much every operation's arguments are checked before sending.
+    pub fn validation(&self) -> Validation {
+        self.validation
+    }
 }
 
 /// Builds a [`Config`]; every setter is optional.
@@ -140,6 +145,7 @@ pub struct ConfigBuilder {
     max_response_bytes: Option<usize>,
     allow_insecure_http: bool,
     max_in_flight: Option<usize>,
+    validation: Option<Validation>,
 }
 
 impl fmt::Debug for ConfigBuilder {
@@ -217,6 +223,17 @@ impl ConfigBuilder {
     /// slot, within their timeout.
     pub fn max_in_flight(mut self, v: usize) -> Self {
         self.max_in_flight = Some(v);
+        self
+    }
+    /// How much every operation's arguments are checked before sending (default
+    /// [`Validation::Strict`]: the checks of section 6 of the API reference).
+    ///
+    /// [`Validation::Service`] refuses only what is unsafe in the URL or certainly invalid and
+    /// lets the service answer the rest, as the official SDKs do: the drop-in layers use it, so
+    /// that a request the official SDK would send is sent, and fails (if it does) with the
+    /// service's own answer.
+    pub fn validation(mut self, v: Validation) -> Self {
+        self.validation = Some(v);
         self
     }
 
@@ -317,6 +334,7 @@ impl ConfigBuilder {
                 .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             allow_insecure_http: self.allow_insecure_http,
             max_in_flight: self.max_in_flight.unwrap_or(DEFAULT_MAX_IN_FLIGHT),
+            validation: self.validation.unwrap_or_default(),
         })
     }
 }

@@ -40,3 +40,4 @@ pub use error::{Error, ErrorKind, Result};
 pub use models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
 pub use ops::{operations_json, Method, NodeType, OpSpec, Operation, Request, OPERATIONS};
 pub use retry::{ActionRetry, RetryPolicy};
+pub use validate::Validation;

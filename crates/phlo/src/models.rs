@@ -1,5 +1,12 @@
 //! Typed responses. Every model keeps the fields it does not know in `extra`, so a field the
 //! service adds is never lost, and tolerates documented fields that are missing or `null`.
+//!
+//! A 2xx answer with no body (empty, or only whitespace; some member actions are answered so) is
+//! a success with no fields: it reads as the empty object `{}`, so every field of the model is
+//! empty (`""`, an empty list, `None`), the status is kept, and the body text is `""`
+//! ([`RawResponse::body_is_empty`], [`Answer::body_is_empty`]). It is never a `decode` error:
+//! the service reported success, and a caller that saw an error might repeat an action that was
+//! carried out.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -131,6 +138,18 @@ pub struct ActionResponse {
     pub extra: Map<String, Value>,
 }
 
+/// Whether a 2xx body has no content: empty, or only JSON whitespace.
+pub(crate) fn is_blank(body: &str) -> bool {
+    body.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// Parses a 2xx body into `T`, a body with no content as the empty object; a failure is a
+/// `decode` error.
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: &str) -> crate::Result<T> {
+    crate::transport::decode(if is_blank(body) { "{}" } else { body })
+}
+
 /// A successful answer parsed into its model `T`, with the HTTP status and the body text as
 /// received (from [`Client::execute_as`](crate::Client::execute_as): one parse for both).
 #[derive(Clone, Debug, PartialEq)]
@@ -139,24 +158,40 @@ pub struct Answer<T> {
     pub value: T,
     /// The HTTP status (any 2xx).
     pub status: u16,
-    /// The body text, exactly as received.
+    /// The body text, exactly as received; `""` when the service sent none (empty, or only
+    /// whitespace), and `value` then has every field empty.
     pub body: String,
 }
 
-/// A successful answer as received: the HTTP status and the body text (a JSON object).
+impl<T> Answer<T> {
+    /// Whether the service answered with no body: a success whose fields are all empty.
+    pub fn body_is_empty(&self) -> bool {
+        self.body.is_empty()
+    }
+}
+
+/// A successful answer as received: the HTTP status and the body text (a JSON object, or `""`).
 ///
 /// This is what the generic entry points return; bindings hand `body` on without re-encoding.
+/// A 2xx with no body (empty, or only whitespace) gives `body` `""`: a success with no fields,
+/// which [`RawResponse::parse`] reads as the empty object.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawResponse {
     /// The HTTP status (any 2xx).
     pub status: u16,
-    /// The body, checked to be a JSON object.
+    /// The body, checked to be a JSON object; `""` when the service sent none.
     pub body: String,
 }
 
 impl RawResponse {
-    /// Parses the body into a model (or any `Deserialize` type); failure is a `decode` error.
+    /// Parses the body into a model (or any `Deserialize` type), an empty body as the empty
+    /// object `{}`; failure is a `decode` error.
     pub fn parse<T: serde::de::DeserializeOwned>(&self) -> crate::Result<T> {
-        crate::transport::decode(&self.body)
+        parse_body(&self.body)
+    }
+
+    /// Whether the service answered with no body: a success with no fields.
+    pub fn body_is_empty(&self) -> bool {
+        self.body.is_empty()
     }
 }

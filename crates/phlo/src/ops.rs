@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::validate;
+use crate::validate::{Checks, Validation};
 
 /// The two node types whose live calls the runner API controls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -179,23 +179,33 @@ fn to_json<T: Serialize>(v: &T) -> String {
 }
 
 impl Operation {
-    /// Checks every argument and builds the request; `auth_id` fills the run path.
+    /// Checks every argument strictly (section 6 of the API reference) and builds the request;
+    /// `auth_id` fills the run path. The same as [`Operation::request_with`] with
+    /// [`Validation::Strict`].
     ///
     /// Fails with `invalid_argument` naming the field; nothing is sent.
     pub fn request(&self, auth_id: &str) -> Result<Request> {
+        self.request_with(auth_id, Validation::Strict)
+    }
+
+    /// Checks every argument as `validation` says (see [`Validation`]) and builds the request;
+    /// `auth_id` fills the run path. Path segments are percent-encoded where RFC 3986 requires.
+    ///
+    /// Fails with `invalid_argument` naming the field; nothing is sent.
+    pub fn request_with(&self, auth_id: &str, validation: Validation) -> Result<Request> {
+        let check = Checks(validation);
         let mut path = String::with_capacity(128);
         let (method, body) = match self {
             Operation::GetPhlo { phlo_id } => {
-                write!(path, "/v1/phlo/{}", validate::id("phlo_id", phlo_id)?).ok();
+                let p = check.id("phlo_id", phlo_id)?;
+                path.push_str("/v1/phlo/");
+                check.push_segment(&mut path, p);
                 (Method::Get, None)
             }
             Operation::RunPhlo { phlo_id, payload } => {
-                write!(
-                    path,
-                    "/v1/account/{auth_id}/phlo/{}",
-                    validate::id("phlo_id", phlo_id)?
-                )
-                .ok();
+                let p = check.id("phlo_id", phlo_id)?;
+                write!(path, "/v1/account/{auth_id}/phlo/").ok();
+                check.push_segment(&mut path, p);
                 let body = match payload {
                     Some(p) if p.values().any(Value::is_null) => {
                         let kept: Map<String, Value> = p
@@ -211,11 +221,11 @@ impl Operation {
                 (Method::Post, Some(body))
             }
             Operation::GetPhloRun { phlo_id, run_id } => {
-                let (p, r) = (
-                    validate::id("phlo_id", phlo_id)?,
-                    validate::id("run_id", run_id)?,
-                );
-                write!(path, "/v1/phlo/{p}/runs/{r}").ok();
+                let (p, r) = (check.id("phlo_id", phlo_id)?, check.id("run_id", run_id)?);
+                path.push_str("/v1/phlo/");
+                check.push_segment(&mut path, p);
+                path.push_str("/runs/");
+                check.push_segment(&mut path, r);
                 (Method::Get, None)
             }
             Operation::GetNode {
@@ -223,11 +233,11 @@ impl Operation {
                 node_type,
                 node_id,
             } => {
-                let (p, n) = (
-                    validate::id("phlo_id", phlo_id)?,
-                    validate::id("node_id", node_id)?,
-                );
-                write!(path, "/v1/phlo/{p}/{}/{n}", node_type.as_str()).ok();
+                let (p, n) = (check.id("phlo_id", phlo_id)?, check.id("node_id", node_id)?);
+                path.push_str("/v1/phlo/");
+                check.push_segment(&mut path, p);
+                write!(path, "/{}/", node_type.as_str()).ok();
+                check.push_segment(&mut path, n);
                 (Method::Get, None)
             }
             Operation::NodeAction {
@@ -238,21 +248,18 @@ impl Operation {
                 role,
                 trigger_source,
             } => {
-                let (p, n) = (
-                    validate::id("phlo_id", phlo_id)?,
-                    validate::id("node_id", node_id)?,
-                );
-                let action = validate::action("action", action)?;
-                let to = validate::address("to", to)?;
-                let role = role
-                    .as_deref()
-                    .map(|r| validate::role("role", r))
-                    .transpose()?;
+                let (p, n) = (check.id("phlo_id", phlo_id)?, check.id("node_id", node_id)?);
+                let action = check.action("action", action)?;
+                let to = check.address("to", to)?;
+                let role = role.as_deref().map(|r| check.role("role", r)).transpose()?;
                 if role.is_none() && action == "call" {
                     return Err(Error::invalid("role", "is required for the call action"));
                 }
-                let trigger_source = validate::address("trigger_source", trigger_source)?;
-                write!(path, "/v1/phlo/{p}/multi_party_call/{n}").ok();
+                let trigger_source = check.address("trigger_source", trigger_source)?;
+                path.push_str("/v1/phlo/");
+                check.push_segment(&mut path, p);
+                path.push_str("/multi_party_call/");
+                check.push_segment(&mut path, n);
                 let body = ActionBody {
                     action,
                     to: Some(to),
@@ -268,13 +275,15 @@ impl Operation {
                 member_id,
                 action,
             } => {
-                let (p, n) = (
-                    validate::id("phlo_id", phlo_id)?,
-                    validate::id("node_id", node_id)?,
-                );
-                let member = validate::address("member_id", member_id)?;
-                let action = validate::action("action", action)?;
-                write!(path, "/v1/phlo/{p}/{}/{n}/members/", node_type.as_str()).ok();
+                let (p, n) = (check.id("phlo_id", phlo_id)?, check.id("node_id", node_id)?);
+                let member = check.member("member_id", member_id)?;
+                let action = check.action("action", action)?;
+                path.push_str("/v1/phlo/");
+                check.push_segment(&mut path, p);
+                write!(path, "/{}/", node_type.as_str()).ok();
+                check.push_segment(&mut path, n);
+                path.push_str("/members/");
+                // Members are always encoded: a SIP URI may hold a character outside `pchar`.
                 push_segment(&mut path, member);
                 let body = ActionBody {
                     action,

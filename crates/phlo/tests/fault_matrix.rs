@@ -567,7 +567,6 @@ fn cases() -> Vec<Case> {
             r#"{"api_id":"8c0f5e2a-9b7d","phlo_id":"#,
             "application/json",
         ),
-        ("empty", "", "application/json"),
         (
             "JSON but not an object",
             r#"["api_id","error"]"#,
@@ -589,6 +588,15 @@ fn cases() -> Vec<Case> {
             },
             decode(Side::Read),
             decode(Side::Action).applied(),
+        ));
+    }
+    // A 2xx with no body is the service reporting success: never a decode error, never retried.
+    for (what, body) in [("empty", ""), ("only whitespace", " \r\n")] {
+        v.push(case(
+            format!("2xx body {what}"),
+            move |_, _| Setup::fault(json!({"kind": "raw_body", "body": body})),
+            ok(1),
+            ok(1),
         ));
     }
     v.push(case(

@@ -64,11 +64,19 @@ fn run_case(sim: &Simulator, case: &Value) -> Result<(), String> {
         }
     };
     match (&outcome, want["ok"] == true) {
-        (Ok(r), true) => check(
-            "status is 2xx",
-            json!((200..300).contains(&r.status)),
-            &json!(true),
-        ),
+        (Ok(r), true) => {
+            check(
+                "status is 2xx",
+                json!((200..300).contains(&r.status)),
+                &json!(true),
+            );
+            if let Some(status) = want.get("status") {
+                check("status", json!(r.status), status);
+            }
+            if let Some(body) = want.get("body") {
+                check("body", json!(r.body), body);
+            }
+        }
         (Ok(r), false) => check(
             "outcome",
             json!(format!("success {}", r.status)),

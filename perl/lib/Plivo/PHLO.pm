@@ -564,7 +564,9 @@ C<authentication> for missing credentials). Nothing is sent over the network.
 Runs any operation of the core by name with a hash reference of parameters (names as in the
 tables below and in L</operations>). C<payload> (for C<run_phlo>) and C<body> (for C<raw>) are
 sent as JSON values; every other parameter is sent as a string. Returns the decoded response
-(a hash reference) and sets L</last_status>. Dies with a L<Plivo::PHLO::Error>: an unknown
+(a hash reference) and sets L</last_status>. A 2xx answer with no body (the service answers
+some member actions so) is a success: an empty hash reference, with L</last_status> set and
+L</last_body> C<''>, never a C<decode> error. Dies with a L<Plivo::PHLO::Error>: an unknown
 operation or parameter is C<invalid_argument>.
 
 =head2 last_status
@@ -575,14 +577,16 @@ response when the last call failed with one; undef before any call or when no re
 =head2 last_body
 
 The JSON text of the last successful response, exactly as libphlo returned it (undef after a
-failure).
+failure): a JSON object, or C<''> when the service answered 2xx with no body (the result is then
+an empty hash reference). Check for C<''> before decoding it yourself.
 
 =head1 OPERATIONS
 
 One method per operation of the core, with the core's name. Ids come positionally, in the order
 shown. For the three multi-party-call node actions and C<node_action>, everything after the two
 ids is named (C<< name => value >> pairs, or one hash reference). Each returns the response as a
-hash reference and dies with a L<Plivo::PHLO::Error>.
+hash reference (empty when the service answered 2xx with no body; see L</call>) and dies with a
+L<Plivo::PHLO::Error>.
 
 =head2 get_phlo
 

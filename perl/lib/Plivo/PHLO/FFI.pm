@@ -495,14 +495,16 @@ sub client_call_strings {
 
 # A successful call's owned JSON text (freed here) -> (decoded result, HTTP status, text), or in
 # scalar context the result alone (no copies of the text to return). With $client (a
-# Plivo::PHLO), also sets its last_status and last_body (undef on a decode failure).
+# Plivo::PHLO), also sets its last_status and last_body (undef on a decode failure). The text is
+# '' when the service answered 2xx with no body: a success with no fields, so the result is an
+# empty hash (the core's rule, in every language).
 sub _answer {
     my ($out, $http, $client) = @_;
     my ($text, $result);
     if ($out) {
         $text = _opaque_to_bytes($out);
         _string_free($out);
-        $result = eval { decode_json_text($text) };
+        $result = length $text ? eval { decode_json_text($text) } : {};
     }
     if (ref $result ne 'HASH') {
         # The core guarantees a JSON object on success; this is a defence, not a path.
