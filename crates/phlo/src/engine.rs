@@ -23,11 +23,11 @@
 //!   a short-lived thread of its own and the caller waits. It works; it is slower (no connection
 //!   reuse). Async code should use [`crate::AsyncClient`].
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Forks seen in this process's line (incremented in the child by the `pthread_atfork` handler).
 static FORKS: AtomicU64 = AtomicU64::new(0);
@@ -88,6 +88,8 @@ fn watch_forks() {}
 struct ThreadRuntime {
     owner: Owner,
     rt: ManuallyDrop<tokio::runtime::Runtime>,
+    /// When the thread's last call ended: a call made soon after skips [`settle`].
+    idle_since: Cell<Instant>,
 }
 
 impl ThreadRuntime {
@@ -104,6 +106,7 @@ impl ThreadRuntime {
                     .build()
                     .expect("a current-thread runtime with I/O and timers can be built"),
             ),
+            idle_since: Cell::new(Instant::now()),
         }
     }
 }
@@ -112,14 +115,19 @@ impl ThreadRuntime {
 /// a new request picks one from the pool.
 ///
 /// Between calls nothing drives the runtime, so a keep-alive connection the server closed while
-/// idle still looks open; a request sent on it would fail, and an action could not safely be
-/// sent again. Two yields: the first lets the runtime poll its I/O driver without waiting (the
-/// server's FIN wakes the connection's task), the second lets that task run and retire the
-/// connection. Each costs one `epoll_wait` with a zero timeout.
+/// idle still looks open, and the socket's readiness is stale: a request sent on it would be
+/// written to a closed connection and fail, and an action could not safely be sent again. A
+/// yield lets the runtime poll its I/O driver without waiting, so the server's FIN is seen: the
+/// connection is retired, or the request on it is cancelled before a byte is written and sent on
+/// a new connection. That costs two system calls (a zero-timeout `epoll_wait` and the wake-up),
+/// so it is skipped when the thread's last call ended less than [`SETTLE_AFTER`] ago: servers
+/// close idle connections after seconds, and calls in a tight loop pay nothing.
 async fn settle() {
     tokio::task::yield_now().await;
-    tokio::task::yield_now().await;
 }
+
+/// How long a thread's runtime may sit idle before a call [`settle`]s it first.
+const SETTLE_AFTER: Duration = Duration::from_millis(5);
 
 impl Drop for ThreadRuntime {
     fn drop(&mut self) {
@@ -174,12 +182,15 @@ where
         let t = slot.as_ref().expect("set above");
         let _sigpipe = SigpipeGuard::new();
         let fut = make(t.owner);
-        t.rt.block_on(async move {
-            if !fresh {
+        let idle = !fresh && t.idle_since.get().elapsed() >= SETTLE_AFTER;
+        let out = t.rt.block_on(async move {
+            if idle {
                 settle().await;
             }
             fut.await
-        })
+        });
+        t.idle_since.set(Instant::now());
+        out
     });
     match ran {
         Ok(v) => v,

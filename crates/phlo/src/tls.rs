@@ -22,7 +22,10 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 
 use crate::error::{Error, Result};
 
-/// The ring provider, which reqwest's rustls is built with.
+/// The ring provider, which reqwest's rustls is built with. (rustls 0.23.48 deprecates it for
+/// lacking post-quantum key exchange; aws-lc-rs, which has it, needs a C and assembly build that
+/// this crate avoids.)
+#[allow(deprecated)]
 fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
