@@ -214,6 +214,13 @@ def paths():
     return out
 
 
+# The order paths are measured in within a round (the table keeps the order above): each of our
+# paths next to the peers its targets compare it with, so that a pair is measured seconds apart.
+MEASURE_ORDER = ["ureq", "rust", "curl", "c", "reqwest-rt", "reqwest", "pycurl", "py", "plivo", "py-dropin",
+                 "plivo-obj", "requests", "http.client", "pl-curl", "pl", "furl", "pl-obj", "pl-typed", "tiny-nodelay",
+                 "tiny", "lwp", "reqwest-async", "rust-async", "aiohttp", "py-async", "pyreqwest", "httpx", "py-pool"]
+
+
 # (key, async_bench.py path, label, ours)
 PY_ASYNC_PATHS = [
     ("py-async", "phlo", "Python plivo_phlo.AsyncClient", True),
@@ -228,22 +235,26 @@ PY_ASYNC_PATHS = [
 # CPU pinning
 # ------------------------------------------------------------------------------------------------
 
-# Where the server and the clients run: {"server": "1", "client": "0"} (taskset CPU lists), or
-# None when not pinned. On a 2-core machine a sequential loop is a ping-pong between the client
-# and nginx; left to the scheduler, the two sometimes share a core and sometimes not, and a
-# path's rate moves with that placement more than with its own work. Pinned, nginx has one core
-# and every client (loop, one-shot, wrk) the others, the same for every path and round.
+# Where the server and the clients run: {"server": CPUS, "client": CPUS, "mode": ...} (taskset CPU
+# lists), or None when not pinned (the default). On a 2-core machine a sequential loop is a
+# ping-pong between the client and nginx, and its rate depends on where the scheduler puts the
+# two: `--pin split` gives nginx the last CPU and every client (loops, one-shots, wrk, start-up
+# timings) the others; `--pin same` puts them all on one CPU, so that a sequential call is two
+# context switches and the two sides' own work, with no wake-up of another CPU. See
+# docs/benchmarks.md (CPU placement) for what each did on the 2-core machine of bench/results.md.
 PIN = None
 
 
-def choose_pinning(enabled):
-    """The CPU split for --pin: nginx on the last CPU this process may use, clients on the rest."""
-    if not enabled or not shutil.which("taskset"):
+def choose_pinning(mode):
+    """The CPU lists for --pin MODE ("none", "split" or "same"), or None."""
+    if mode == "none" or not shutil.which("taskset"):
         return None
     cpus = sorted(os.sched_getaffinity(0))
+    if mode == "same":
+        return {"server": str(cpus[-1]), "client": str(cpus[-1]), "mode": mode}
     if len(cpus) < 2:
         return None
-    return {"server": str(cpus[-1]), "client": ",".join(str(c) for c in cpus[:-1])}
+    return {"server": str(cpus[-1]), "client": ",".join(str(c) for c in cpus[:-1]), "mode": mode}
 
 
 def pinned(argv, role="client"):
@@ -583,13 +594,14 @@ def main():
     ap.add_argument("--oneshot-runs", type=int)
     ap.add_argument("--instructions", action="store_true",
                     help="also count client instructions per call under callgrind (slow)")
-    ap.add_argument("--no-pin", action="store_true",
-                    help="leave nginx and the clients to the scheduler instead of pinning them to CPUs")
+    ap.add_argument("--pin", choices=("none", "split", "same"), default="none",
+                    help="CPU placement: none (the scheduler's), split (nginx on the last CPU, the clients on "
+                         "the others) or same (nginx and the clients on one CPU)")
     ap.add_argument("--async-calls", type=int, help="calls started at once in each async batch")
     a = ap.parse_args()
     quick = a.quick
     global PIN
-    PIN = choose_pinning(not a.no_pin)
+    PIN = choose_pinning(a.pin)
     async_calls = a.async_calls or (200 if quick else ASYNC_CONCURRENCY)
     async_batches = 1 if quick else ASYNC_BATCHES
     # Many short rounds rather than a few long ones: a target is the median of per-round ratios,
@@ -634,7 +646,7 @@ def main():
             failures["nginx"] = f"wrk saw {e1 + e4} non-2xx answers"
         print(f"server: nginx on {url}; wrk ceiling {ceil1:,.0f} calls/s on 1 connection, "
               f"{ceil4:,.0f} on 4" + (f"; nginx on CPU {PIN['server']}, clients on CPU {PIN['client']}"
-                                      if PIN else "; not pinned"), flush=True)
+                                      if PIN else "; not pinned to CPUs"), flush=True)
 
         # 1. Correctness: each path's one-shot sends the seed call to the simulator.
         live = []
@@ -678,11 +690,13 @@ def main():
                 res["cpu_us"] = res["cpu_s"] / res["calls"] * 1e6
             return res
 
+        rank = {k: i for i, k in enumerate(MEASURE_ORDER)}
+        order = sorted(live, key=lambda p: rank.get(p.key, len(rank)))
         for rep in range(repeat):
             print(f"round {rep + 1}/{repeat}", flush=True)
             # Every other round in reverse order: a drift within a round (the machine's other
             # work) then favours no path's place in the order.
-            for p in (live if rep % 2 == 0 else live[::-1]):
+            for p in (order if rep % 2 == 0 else order[::-1]):
                 if p.key in failures or not p.loop:
                     continue
                 r = results[p.key]
@@ -960,7 +974,7 @@ def render(results, failures, extra, ceil1, ceil4, calls, repeat, seconds, quick
                    f"{extra['use Plivo::PHLO'][0]:.1f} ms; on top of that: " + startup)
 
     pin = (f"nginx pinned to CPU {PIN['server']} and every client (loops, one-shots, wrk) to CPU {PIN['client']}"
-           if PIN else "nginx and the clients not pinned")
+           f" (--pin {PIN['mode']})" if PIN else "nginx and the clients placed by the scheduler")
     head = (f"Seed cold transfer (`POST /v1/phlo/{{P}}/multi_party_call/{{N}}`): sequential calls on one reused "
             f"client ({calls:,} calls or {seconds:g} s per measurement, whichever comes first), and the same "
             f"from 4 threads sharing the client; {repeat} rounds over every path. calls/s, latencies and RSS "
