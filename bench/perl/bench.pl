@@ -174,6 +174,8 @@ sub phase {
     my (@lat, @err);
     my $deadline = Time::HiRes::time() + $o{'--seconds'};
     my $t0 = Time::HiRes::time();
+    # The process's CPU time, user + system: what getrusage sums for the other workers (core
+    # Perl has no getrusage, and times() counts in 10 ms ticks).
     my $c0 = Time::HiRes::clock_gettime(Time::HiRes::CLOCK_PROCESS_CPUTIME_ID());
     for (1 .. $n) {
         my $s = Time::HiRes::time();
