@@ -1,6 +1,8 @@
 /* The loop shared by the C workers of the benchmark: arguments, timing, percentiles, and the one
  * JSON line every worker prints (see bench/harness.py). A worker defines setup(), call() and
- * teardown(); call() may run on several threads at once when the worker says it is thread-safe. */
+ * teardown(); call() may run on several threads at once when the worker says it is thread-safe.
+ * Each thread makes its share of the warm-up calls, then, after a barrier, the timed calls: the
+ * connections a thread opened while warming up are the ones it reuses. */
 #ifndef PHLO_BENCH_H
 #define PHLO_BENCH_H
 
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #define BENCH_AUTH_ID "MAXXXXXXXXXXXXXXXXXX"
@@ -33,35 +36,45 @@ static double now_s(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double cpu_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+/* CPU time of this process (every thread), user and system, in seconds (getrusage). */
+static void cpu_s(double *user, double *sys) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    *user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+    *sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 struct tally {
-    size_t calls, n, errors;
-    double deadline;
+    size_t calls, warm_calls, n, errors, warm_errors;
+    double seconds;
     double *lat_us;
     char first_error[256];
-    pthread_barrier_t *barrier;
+    pthread_barrier_t *warm_done, *start;
 };
 
-static void *run_thread(void *arg) {
-    struct tally *t = arg;
+/* `calls` calls or until `deadline`; latencies into lat_us when it is not NULL. */
+static void run_calls(struct tally *t, size_t calls, double deadline, double *lat_us, size_t *errors) {
     char err[256];
-    if (t->barrier) pthread_barrier_wait(t->barrier);
-    for (size_t i = 0; i < t->calls; i++) {
+    for (size_t i = 0; i < calls; i++) {
         double t0 = now_s();
         int rc = call(err, sizeof err);
         double t1 = now_s();
         if (rc == 0) {
-            t->lat_us[t->n++] = (t1 - t0) * 1e6;
+            if (lat_us) lat_us[t->n++] = (t1 - t0) * 1e6;
         } else {
-            if (t->errors++ == 0) snprintf(t->first_error, sizeof t->first_error, "%s", err);
+            if (t->errors + t->warm_errors == 0) snprintf(t->first_error, sizeof t->first_error, "%s", err);
+            (*errors)++;
         }
-        if (t1 > t->deadline) break;
+        if (t1 > deadline) break;
     }
+}
+
+static void *run_thread(void *arg) {
+    struct tally *t = arg;
+    run_calls(t, t->warm_calls, now_s() + t->seconds, NULL, &t->warm_errors);
+    pthread_barrier_wait(t->warm_done);
+    pthread_barrier_wait(t->start);
+    run_calls(t, t->calls, now_s() + t->seconds, t->lat_us, &t->errors);
     return NULL;
 }
 
@@ -101,37 +114,49 @@ static void json_print_str(const char *s) {
     putchar('"');
 }
 
-/* Runs `threads` threads of `calls/threads` calls each; returns the merged tally, its elapsed time. */
-static double run_all(int threads, size_t calls, double seconds, struct tally *out, double *cpu) {
+/* Runs `threads` threads, each making its share of `warmup` calls then of `calls` timed calls;
+ * returns the merged tally and the timed phase's elapsed and CPU (user, system) seconds. */
+static double run_all(int threads, size_t warmup, size_t calls, double seconds, struct tally *out,
+                      double *user, double *sys) {
     struct tally *ts = calloc((size_t)threads, sizeof *ts);
     pthread_t *th = calloc((size_t)threads, sizeof *th);
-    pthread_barrier_t barrier;
-    pthread_barrier_init(&barrier, NULL, (unsigned)threads + 1);
+    pthread_barrier_t warm_done, start;
+    pthread_barrier_init(&warm_done, NULL, (unsigned)threads + 1);
+    pthread_barrier_init(&start, NULL, (unsigned)threads + 1);
     size_t per = (calls + (size_t)threads - 1) / (size_t)threads;
-    double deadline = now_s() + seconds;
     for (int i = 0; i < threads; i++) {
         ts[i].calls = per;
-        ts[i].deadline = deadline;
+        ts[i].warm_calls = (warmup + (size_t)threads - 1) / (size_t)threads;
+        ts[i].seconds = seconds;
         ts[i].lat_us = calloc(per ? per : 1, sizeof(double));
-        ts[i].barrier = &barrier;
+        ts[i].warm_done = &warm_done;
+        ts[i].start = &start;
         pthread_create(&th[i], NULL, run_thread, &ts[i]);
     }
-    pthread_barrier_wait(&barrier);
-    double t0 = now_s(), c0 = cpu_s();
+    pthread_barrier_wait(&warm_done);
+    double u0, s0, u1, s1;
+    cpu_s(&u0, &s0);
+    double t0 = now_s();
+    pthread_barrier_wait(&start);
     for (int i = 0; i < threads; i++) pthread_join(th[i], NULL);
     double elapsed = now_s() - t0;
-    *cpu = cpu_s() - c0;
+    cpu_s(&u1, &s1);
+    *user = u1 - u0;
+    *sys = s1 - s0;
     memset(out, 0, sizeof *out);
     out->lat_us = calloc(per * (size_t)threads + 1, sizeof(double));
     for (int i = 0; i < threads; i++) {
         memcpy(out->lat_us + out->n, ts[i].lat_us, ts[i].n * sizeof(double));
         out->n += ts[i].n;
         out->calls += ts[i].n + ts[i].errors;
-        if (ts[i].errors && !out->errors) memcpy(out->first_error, ts[i].first_error, sizeof out->first_error);
+        if ((ts[i].errors || ts[i].warm_errors) && !out->errors && !out->warm_errors)
+            memcpy(out->first_error, ts[i].first_error, sizeof out->first_error);
         out->errors += ts[i].errors;
+        out->warm_errors += ts[i].warm_errors;
         free(ts[i].lat_us);
     }
-    pthread_barrier_destroy(&barrier);
+    pthread_barrier_destroy(&warm_done);
+    pthread_barrier_destroy(&start);
     free(ts);
     free(th);
     return elapsed;
@@ -167,19 +192,17 @@ static int bench_main(const char *name, int argc, char **argv) {
         return rc ? 1 : 0;
     }
     if (warmup == (size_t)-1) { warmup = calls / 10; if (warmup < 1) warmup = 1; if (warmup > 200) warmup = 200; }
-    struct tally w, t;
-    double cpu;
-    run_all(threads, warmup, seconds, &w, &cpu);
-    free(w.lat_us);
-    double elapsed = run_all(threads, calls, seconds, &t, &cpu);
+    struct tally t;
+    double user, sys;
+    double elapsed = run_all(threads, warmup, calls, seconds, &t, &user, &sys);
     qsort(t.lat_us, t.n, sizeof(double), cmp_double);
     printf("{\"path\":");
     json_print_str(name);
-    printf(",\"threads\":%d,\"calls\":%zu,\"errors\":%zu,\"elapsed_s\":%.6f,\"cpu_s\":%.6f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"rss_kib\":%ld,\"first_error\":",
-           threads, t.calls, t.errors + w.errors, elapsed, cpu, percentile(t.lat_us, t.n, 0.5), percentile(t.lat_us, t.n, 0.99),
-           peak_rss_kib());
-    if (t.errors) json_print_str(t.first_error);
-    else if (w.errors) json_print_str(w.first_error);
+    printf(",\"threads\":%d,\"calls\":%zu,\"errors\":%zu,\"elapsed_s\":%.6f,\"cpu_s\":%.6f,\"user_s\":%.6f,"
+           "\"sys_s\":%.6f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"rss_kib\":%ld,\"first_error\":",
+           threads, t.calls, t.errors + t.warm_errors, elapsed, user + sys, user, sys, percentile(t.lat_us, t.n, 0.5),
+           percentile(t.lat_us, t.n, 0.99), peak_rss_kib());
+    if (t.errors || t.warm_errors) json_print_str(t.first_error);
     else printf("null");
     printf("}\n");
     free(t.lat_us);

@@ -10,12 +10,18 @@
 #                 waits on Nagle's algorithm and the peer's delayed ACK, about 40 ms)
 #   tiny-nodelay  HTTP::Tiny with TCP_NODELAY set on its socket after each connect
 #   lwp           LWP::UserAgent with keep_alive
+#   curl          WWW::Curl::Easy (libcurl), one handle reused (keep-alive, TCP_NODELAY), the
+#                 answer decoded with the decoder Plivo::PHLO uses (Cpanel::JSON::XS, see below)
+#   furl          Furl with keep-alive (it sets TCP_NODELAY itself), decoded as curl's
 #   ffi-typed     experiment, not a product path: libphlo's typed phlo_client_mpc_cold_transfer
 #                 attached directly with FFI::Platypus (no params JSON), the answer decoded with
 #                 Cpanel::JSON::XS when installed (else JSON::PP): what Plivo::PHLO could reach
 #
 # Prints one JSON line (the protocol shared by every worker, see bench/harness.py). Every path
-# decodes the JSON answer, as a caller of each would.
+# decodes the JSON answer, as a caller of each would: the older peers (tiny, lwp) with JSON::PP,
+# the standard library's; curl, furl and ffi-typed with the decoder Plivo::PHLO picks for the
+# same answer (Cpanel::JSON::XS 4.0 or later when installed and PLIVO_PHLO_JSON is not JSON::PP,
+# else JSON::PP), so that those rows differ from ours by the HTTP client alone.
 use strict;
 use warnings;
 use Time::HiRes ();
@@ -45,6 +51,14 @@ my $target = "$url/v1/phlo/$PHLO/multi_party_call/$NODE";
 my $json   = JSON::PP->new;
 my $call;
 
+# The decoder Plivo::PHLO uses for answers like the seed call's (Plivo::PHLO::FFI's rule).
+sub module_decoder {
+    return Cpanel::JSON::XS->new->utf8
+      if ($ENV{PLIVO_PHLO_JSON} // '') ne 'JSON::PP'
+      && eval { require Cpanel::JSON::XS; Cpanel::JSON::XS->VERSION('4.0'); 1 };
+    return JSON::PP->new->utf8;
+}
+
 if ($path eq 'phlo' || $path eq 'phlo-obj') {
     require Plivo::PHLO;
     my $client = Plivo::PHLO->new(auth_id => $AUTH_ID, auth_token => $AUTH_TOKEN, base_url => $url);
@@ -70,7 +84,7 @@ elsif ($path eq 'ffi-typed') {
           [ 'opaque', 'string', 'string', 'string', 'string', 'string', 'opaque*' ] => 'sint32');
     $ffi->attach([phlo_string_free => 'ffi_free'] => ['opaque'] => 'void');
     $ffi->attach_cast('ffi_text', 'opaque', 'string');
-    my $dec = eval { require Cpanel::JSON::XS; Cpanel::JSON::XS->new } || JSON::PP->new;
+    my $dec = module_decoder();
     my $client;
     ffi_new($AUTH_ID, $AUTH_TOKEN, qq({"base_url":"$url"}), \$client) == 0 or die "phlo_client_new failed\n";
     $call = sub {
@@ -114,6 +128,43 @@ elsif ($path eq 'lwp') {
         $json->decode($r->decoded_content);
     };
 }
+elsif ($path eq 'curl') {
+    require WWW::Curl::Easy;
+    my $dec  = module_decoder();
+    my $curl = WWW::Curl::Easy->new;
+    my $body;
+    $curl->setopt(WWW::Curl::Easy::CURLOPT_URL(), $target);
+    $curl->setopt(WWW::Curl::Easy::CURLOPT_HTTPHEADER(),
+        [ "Authorization: $BASIC", 'Accept: application/json', 'Content-Type: application/json', 'Expect:' ]);
+    $curl->setopt(WWW::Curl::Easy::CURLOPT_USERAGENT(), $UA);
+    $curl->setopt(WWW::Curl::Easy::CURLOPT_POSTFIELDS(), $BODY);
+    $curl->setopt(WWW::Curl::Easy::CURLOPT_POSTFIELDSIZE(), length $BODY);
+    $curl->setopt(WWW::Curl::Easy::CURLOPT_TCP_NODELAY(), 1);
+    $curl->setopt(WWW::Curl::Easy::CURLOPT_NOSIGNAL(), 1);
+    # The answer is written into $body (the module appends to the scalar a reference names).
+    $curl->setopt(WWW::Curl::Easy::CURLOPT_WRITEDATA(), \$body);
+    my $code_info = WWW::Curl::Easy::CURLINFO_HTTP_CODE();
+    $call = sub {
+        $body = '';
+        my $rc = $curl->perform;
+        die 'curl: ' . $curl->strerror($rc) . "\n" if $rc;
+        my $code = $curl->getinfo($code_info);
+        die "HTTP $code\n" unless $code >= 200 && $code < 300;
+        $dec->decode($body);
+    };
+}
+elsif ($path eq 'furl') {
+    require Furl;
+    my $dec  = module_decoder();
+    my $furl = Furl->new(agent => $UA, timeout => 30,
+        headers => [ Authorization => $BASIC, Accept => 'application/json' ]);
+    my $headers = [ 'Content-Type' => 'application/json' ];
+    $call = sub {
+        my $r = $furl->post($target, $headers, $BODY);
+        die $r->status_line . "\n" unless $r->is_success;
+        $dec->decode($r->content);
+    };
+}
 else {
     die "bench.pl: unknown path $path\n";
 }
@@ -123,6 +174,8 @@ sub phase {
     my (@lat, @err);
     my $deadline = Time::HiRes::time() + $o{'--seconds'};
     my $t0 = Time::HiRes::time();
+    # The process's CPU time, user + system: what getrusage sums for the other workers (core
+    # Perl has no getrusage, and times() counts in 10 ms ticks).
     my $c0 = Time::HiRes::clock_gettime(Time::HiRes::CLOCK_PROCESS_CPUTIME_ID());
     for (1 .. $n) {
         my $s = Time::HiRes::time();

@@ -9,6 +9,9 @@ Paths (each imports only what it uses):
   plivo-obj     the official SDK with the PHLO and node objects kept: mpc.cold_transfer(...)
   requests      requests.Session posting the same bytes with the same headers
   http.client   http.client.HTTPConnection sending the same bytes
+  pycurl        pycurl (libcurl) on one reused handle (keep-alive, TCP_NODELAY), the same bytes
+
+Every peer reads the whole answer and decodes it with `json`, as its caller would.
 
 Prints one JSON line (the protocol shared by every worker, see bench/harness.py).
 
@@ -21,6 +24,7 @@ elsewhere); nothing else of the SDK is changed.
 from __future__ import annotations
 
 import json
+import resource
 import sys
 import threading
 import time
@@ -83,7 +87,7 @@ def make_call(path: str, url: str):
             r = s.post(target, data=BODY)
             if not 200 <= r.status_code < 300:
                 raise RuntimeError(f"HTTP {r.status_code}")
-            r.content
+            json.loads(r.content)
 
         return call, False
     if path == "http.client":
@@ -99,9 +103,34 @@ def make_call(path: str, url: str):
         def call():
             conn.request("POST", target, body=BODY, headers=headers)
             r = conn.getresponse()
-            r.read()
+            data = r.read()
             if not 200 <= r.status < 300:
                 raise RuntimeError(f"HTTP {r.status}")
+            json.loads(data)
+
+        return call, False
+    if path == "pycurl":
+        import pycurl
+
+        c = pycurl.Curl()
+        c.setopt(pycurl.URL, f"{url}/v1/phlo/{PHLO}/multi_party_call/{NODE}")
+        c.setopt(pycurl.HTTPHEADER, [f"Authorization: {BASIC}", "Accept: application/json",
+                                     "Content-Type: application/json", "Expect:"])
+        c.setopt(pycurl.USERAGENT, USER_AGENT)
+        c.setopt(pycurl.POSTFIELDS, BODY)
+        c.setopt(pycurl.TCP_NODELAY, 1)
+        c.setopt(pycurl.NOSIGNAL, 1)
+        chunks = []
+        c.setopt(pycurl.WRITEFUNCTION, chunks.append)
+        code = pycurl.RESPONSE_CODE
+
+        def call():
+            chunks.clear()
+            c.perform()
+            status = c.getinfo(code)
+            if not 200 <= status < 300:
+                raise RuntimeError(f"HTTP {status}")
+            json.loads(b"".join(chunks))
 
         return call, False
     raise SystemExit(f"bench.py: unknown path {path}")
@@ -151,32 +180,42 @@ def main(argv):
     if threads > 1 and not thread_safe:
         raise SystemExit(f"bench.py: {path} is not run on several threads")
 
-    def phase(n):
-        per = -(-n // threads)
-        lats = [[] for _ in range(threads)]
-        errs = [[] for _ in range(threads)]
-        deadline = time.perf_counter() + seconds
-        if threads == 1:
-            t0, c0 = time.perf_counter(), time.process_time()
-            run(call, per, deadline, lats[0], errs[0])
-            return time.perf_counter() - t0, time.process_time() - c0, lats, errs
-        barrier = threading.Barrier(threads + 1)
+    per = -(-calls // threads)
+    warm_per = -(-warmup // threads)
+
+    def cpu():
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        return ru.ru_utime, ru.ru_stime
+
+    lats = [[] for _ in range(threads)]
+    errs = [[] for _ in range(threads)]
+    werrs = [[] for _ in range(threads)]
+    if threads == 1:
+        run(call, warmup, time.perf_counter() + seconds, [], werrs[0])
+        (u0, s0), t0 = cpu(), time.perf_counter()
+        run(call, per, time.perf_counter() + seconds, lats[0], errs[0])
+        elapsed, (u1, s1) = time.perf_counter() - t0, cpu()
+    else:
+        # Each thread warms up (opening what it keeps per thread), then all start the timed calls
+        # together.
+        warm_done = threading.Barrier(threads + 1)
+        start = threading.Barrier(threads + 1)
 
         def worker(k):
-            barrier.wait()
-            run(call, per, deadline, lats[k], errs[k])
+            run(call, warm_per, time.perf_counter() + seconds, [], werrs[k])
+            warm_done.wait()
+            start.wait()
+            run(call, per, time.perf_counter() + seconds, lats[k], errs[k])
 
         ts = [threading.Thread(target=worker, args=(k,)) for k in range(threads)]
         for t in ts:
             t.start()
-        barrier.wait()
-        t0, c0 = time.perf_counter(), time.process_time()
+        warm_done.wait()
+        (u0, s0), t0 = cpu(), time.perf_counter()
+        start.wait()
         for t in ts:
             t.join()
-        return time.perf_counter() - t0, time.process_time() - c0, lats, errs
-
-    _, _, _, werrs = phase(warmup)
-    elapsed, cpu, lats, errs = phase(calls)
+        elapsed, (u1, s1) = time.perf_counter() - t0, cpu()
     lat = sorted(x for l in lats for x in l)
     all_errs = [e for l in errs for e in l]
     warm_errs = [e for l in werrs for e in l]
@@ -189,7 +228,8 @@ def main(argv):
 
     first = (all_errs or warm_errs or [None])[0]
     print(json.dumps({"path": path, "threads": threads, "calls": len(lat) + len(all_errs),
-                      "errors": len(all_errs) + len(warm_errs), "elapsed_s": elapsed, "cpu_s": cpu,
+                      "errors": len(all_errs) + len(warm_errs), "elapsed_s": elapsed,
+                      "cpu_s": (u1 - u0) + (s1 - s0), "user_s": u1 - u0, "sys_s": s1 - s0,
                       "p50_us": round(pct(0.50), 1), "p99_us": round(pct(0.99), 1), "rss_kib": peak_rss_kib(),
                       "first_error": first}))
 
