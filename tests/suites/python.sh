@@ -2,7 +2,8 @@
 # Python: the plivo-phlo package end to end, as a user installs it.
 #   1. creates a fresh virtual environment (target/py-venv);
 #   2. `pip install ./python` (maturin builds the phlo-py extension in the workspace's target dir,
-#      release profile), plus pytest and mypy;
+#      release profile), plus pytest, mypy, anyio (its pytest plugin runs the async tests) and
+#      uvloop (the async tests run on asyncio's loop and on uvloop);
 #   3. runs python/tests with pytest against the installed package (not the source tree): every
 #      operation against the in-process simulator, every exception class, the drop-in RestClient's
 #      requests, threads and the GIL, logging and secrets, and the stubs (mypy.stubtest); and
@@ -26,7 +27,7 @@ mkdir -p "$root/target"
 py="$venv/bin/python"
 "$py" -m pip install -q --upgrade pip >"$log" 2>&1 || { cat "$log"; fail "cannot upgrade pip"; }
 echo "installing ./python (builds the extension; log in target/py-install.log)"
-if ! "$py" -m pip install ./python pytest mypy >>"$log" 2>&1; then
+if ! "$py" -m pip install ./python pytest mypy anyio uvloop >>"$log" 2>&1; then
   tail -n 60 "$log"
   fail "pip install ./python failed"
 fi
@@ -50,13 +51,15 @@ failed=$(count 'failed|errors?')
 [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 
 echo "--- reliability figures"
-grep -E '^(fault matrix|bad inputs|threads|100k loop|secrets): ' "$root/target/py-tests.log" || true
+grep -E '^(fault matrix|bad inputs|threads|100k loop|secrets|async [a-z0-9 ]+): ' "$root/target/py-tests.log" || true
 
-echo "--- examples/python/cold_transfer.py"
-if "$py" "$root/examples/python/cold_transfer.py" --simulator; then
-  passed=$((passed + 1))
-else
-  failed=$((failed + 1)); status=1
-fi
+for example in cold_transfer async_transfer; do
+  echo "--- examples/python/$example.py"
+  if "$py" "$root/examples/python/$example.py" --simulator; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); status=1
+  fi
+done
 echo "python: $passed passed, $failed failed"
 exit $status
