@@ -32,6 +32,8 @@ import sys
 import time
 from typing import Any, Awaitable, Callable, List, Tuple
 
+from bench import peak_rss_kib  # the blocking worker beside this one
+
 AUTH_ID = "MAXXXXXXXXXXXXXXXXXX"
 AUTH_TOKEN = "token123"
 PHLO = "3f8e6c4a-2b1d-4e7f-9a5c-8d0b1e2f3a4b"
@@ -117,18 +119,6 @@ async def make_call(path: str, url: str, threads: int) -> Tuple[Call, Callable[[
 
         return call, rq.close
     raise SystemExit(f"async_bench.py: unknown path {path}")
-
-
-def peak_rss_kib() -> int:
-    """VmHWM of this process in KiB."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 async def batch(call: Call, n: int, lat: List[float], errs: List[str]) -> None:

@@ -5,14 +5,11 @@ calls with faults, cancellation, timeouts, a loop that stays responsive, fork, a
 from __future__ import annotations
 
 import asyncio
-import base64
 import inspect
 import json
 import logging
 import os
-import pickle
 import time
-import traceback
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Tuple
 
 import pytest
@@ -20,6 +17,7 @@ import pytest
 import plivo_phlo
 from plivo_phlo import exceptions as E
 from conftest import AGENT, C, CUSTOMER, FIGURES, N, P
+from test_secrets_canary import AUTH_ID, B64, TOKEN, exception_views, leaks
 
 NEW = "+14152225555"
 
@@ -422,28 +420,10 @@ def test_fork_with_an_async_client_used_before_it(sim: plivo_phlo.Simulator, loo
 # Secrets
 # ------------------------------------------------------------------------------------------------
 
-TOKEN = "TOKEN-async-canary-5e1d"
-AUTH_ID = "SA5E1D000123456789AB"
-B64 = base64.b64encode(f"{AUTH_ID}:{TOKEN}".encode()).decode()
-SECRETS = (TOKEN, B64, TOKEN.lower(), TOKEN.upper())
-
-
 @pytest.fixture(scope="module")
 def canary_sim() -> Iterator[plivo_phlo.Simulator]:
     with plivo_phlo.Simulator(accounts=[(AUTH_ID, TOKEN)]) as s:
         yield s
-
-
-def leaks(text: str) -> List[str]:
-    return [s for s in SECRETS if s in text]
-
-
-def views(e: BaseException) -> List[str]:
-    out = [str(e), repr(e), repr(e.args), "".join(traceback.format_exception(type(e), e, e.__traceback__))]
-    out += [f"{k}={v!r}" for k, v in vars(e).items()]
-    out.append(repr(pickle.dumps(e)))
-    cause = e.__cause__ or e.__context__
-    return out + (views(cause) if cause is not None else [])
 
 
 @pytest.mark.anyio
@@ -464,16 +444,16 @@ async def test_the_token_is_never_shown(canary_sim: plivo_phlo.Simulator, caplog
         assert isinstance(e, E.PhloError)
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
         logging.getLogger("app").exception("PHLO call failed: %s", e)
-        seen[label] = views(e)
+        seen[label] = exception_views(e)
 
     results: List[Any] = [await c.get_phlo(P), await c.mpc_member_hold(P, N, CUSTOMER), await c.run_phlo(P)]
     with pytest.raises(E.InvalidArgumentError) as bad:
         c.get_phlo("../x")
-    seen["invalid"] = views(bad.value)
+    seen["invalid"] = exception_views(bad.value)
     kinds["invalid_argument"] = 1
     with pytest.raises(E.InvalidArgumentError) as bad:
         plivo_phlo.AsyncClient(AUTH_ID, TOKEN + "\n", sim.base_url)
-    seen["token with a newline"] = views(bad.value)
+    seen["token with a newline"] = exception_views(bad.value)
     wrong = plivo_phlo.AsyncClient(AUTH_ID, "another-token-x", sim.base_url)
     await expect("401", E.AuthenticationError, lambda: wrong.get_phlo(P))
     sim.fault("status", status=401, error=f"token {TOKEN} rejected")

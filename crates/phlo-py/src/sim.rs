@@ -26,6 +26,30 @@ pub(crate) struct Simulator {
 }
 
 impl Simulator {
+    /// A client of this simulator's first account (the blocking face; `AsyncClient` wraps it).
+    fn build(
+        &self,
+        py: Python<'_>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<Bound<'_, PyInt>>,
+        max_in_flight: Option<usize>,
+    ) -> PyResult<Client> {
+        let max_retries = crate::client::retries(py, max_retries)?;
+        Client::build(
+            py,
+            Some(self.auth_id.clone()),
+            Some(self.auth_token.clone()),
+            Some(self.base_url.clone()),
+            timeout,
+            connect_timeout,
+            max_retries,
+            None,
+            None,
+            max_in_flight,
+        )
+    }
+
     /// Runs `f` on the running simulator with the GIL released (it waits on the simulator's
     /// state lock, which the server threads hold while they answer).
     fn with<T: Send>(
@@ -199,19 +223,7 @@ impl Simulator {
         connect_timeout: Option<f64>,
         max_retries: Option<Bound<'_, PyInt>>,
     ) -> PyResult<Client> {
-        let max_retries = crate::client::retries(py, max_retries)?;
-        Client::build(
-            py,
-            Some(self.auth_id.clone()),
-            Some(self.auth_token.clone()),
-            Some(self.base_url.clone()),
-            timeout,
-            connect_timeout,
-            max_retries,
-            None,
-            None,
-            None,
-        )
+        self.build(py, timeout, connect_timeout, max_retries, None)
     }
 
     /// A `plivo_phlo.AsyncClient` for this simulator; keyword arguments as for `AsyncClient`.
@@ -224,19 +236,8 @@ impl Simulator {
         max_retries: Option<Bound<'_, PyInt>>,
         max_in_flight: Option<Bound<'_, PyInt>>,
     ) -> PyResult<AsyncClient> {
-        let max_retries = crate::client::retries(py, max_retries)?;
-        let face = Client::build(
-            py,
-            Some(self.auth_id.clone()),
-            Some(self.auth_token.clone()),
-            Some(self.base_url.clone()),
-            timeout,
-            connect_timeout,
-            max_retries,
-            None,
-            None,
-            crate::async_client::in_flight(py, max_in_flight)?,
-        )?;
+        let max_in_flight = crate::async_client::in_flight(py, max_in_flight)?;
+        let face = self.build(py, timeout, connect_timeout, max_retries, max_in_flight)?;
         AsyncClient::from_client(py, face)
     }
 
