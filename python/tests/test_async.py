@@ -202,6 +202,24 @@ def test_a_loop_that_cannot_watch_a_socket_is_woken_another_way(sim: plivo_phlo.
         loop.close()
 
 
+def test_one_client_on_loops_in_several_threads(sim: plivo_phlo.Simulator) -> None:
+    c = sim.async_client()
+
+    async def some() -> List[str]:
+        return [p.phlo_id for p in await asyncio.gather(*(c.get_phlo(P) for _ in range(50)))]
+
+    def in_thread(_: int) -> List[str]:
+        # Two loops one after the other in each thread, four threads at once.
+        return asyncio.run(some()) + asyncio.run(some())
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(in_thread, range(4)))
+    assert got == [[P] * 100] * 4
+    assert len(sim.requests()) == 400
+
+
 @pytest.mark.anyio
 async def test_async_with_simulator() -> None:
     async with plivo_phlo.Simulator() as s:

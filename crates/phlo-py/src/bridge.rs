@@ -21,6 +21,7 @@
 //!   without `add_reader` (Windows' proactor loop) is woken with `call_soon_threadsafe` instead,
 //!   which takes the GIL on the runtime thread, once per batch.
 
+use std::cell::RefCell;
 use std::io::{ErrorKind, Read, Write};
 use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -265,19 +266,26 @@ impl Drain {
 
 /// Loops and their drains (`weakref.WeakKeyDictionary`): a loop's entry goes with the loop.
 static REGISTRY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-/// The loop of the latest call and its queue: the common case (one loop) skips the registry.
-static LAST: Mutex<Option<(Py<PyWeakrefReference>, Arc<Queue>)>> = Mutex::new(None);
+thread_local! {
+    /// The loop of this thread's latest call and its queue: the common case (one loop per
+    /// thread) skips the registry.
+    static LAST: RefCell<Option<(Py<PyWeakrefReference>, Arc<Queue>)>> = const { RefCell::new(None) };
+}
 /// `asyncio.get_running_loop`.
 static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The queue of `event_loop`, set up at its first call (and again in a child after a fork).
 fn queue(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Queue>> {
     let generation = fork_generation();
-    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((r, q)) = last.as_ref() {
-        if q.generation == generation && r.bind(py).upgrade().is_some_and(|l| l.is(event_loop)) {
-            return Ok(q.clone());
-        }
+    let cached = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(r, q)| {
+                q.generation == generation && r.bind(py).upgrade().is_some_and(|l| l.is(event_loop))
+            })
+            .map(|(_, q)| q.clone())
+    });
+    if let Some(q) = cached {
+        return Ok(q);
     }
     let registry = REGISTRY
         .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
@@ -302,7 +310,10 @@ fn queue(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Queue>> 
             q
         }
     };
-    *last = Some((PyWeakrefReference::new(event_loop)?.unbind(), q.clone()));
+    let entry = (PyWeakrefReference::new(event_loop)?.unbind(), q.clone());
+    // The entry it replaces is dropped after the borrow ends (dropping a weak reference may run
+    // Python code).
+    let _old = LAST.with_borrow_mut(|last| last.replace(entry));
     Ok(q)
 }
 
