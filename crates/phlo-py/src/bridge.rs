@@ -34,7 +34,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{IntoPyDict, PyBool, PyTuple, PyType, PyWeakrefReference};
-use pyo3::BoundObject;
+use pyo3::{BoundObject, PyTraverseError, PyVisit};
 use tokio::task::AbortHandle;
 
 /// Worker threads of the background runtime. The loop thread does the Python side of every
@@ -469,9 +469,12 @@ impl Call {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Moves the call on: sends the request (first step), keeps waiting, or returns the answer
+    /// by raising `StopIteration` with it. The state lock is never held while Python code runs
+    /// (which could reach this call again, or start a garbage collection that visits it).
     fn step(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let mut state = self.lock();
-        match std::mem::replace(&mut *state, State::Finished) {
+        let state = std::mem::replace(&mut *self.lock(), State::Finished);
+        match state {
             State::Start(start) => {
                 let get = GET_RUNNING_LOOP.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
                     Ok(py.import("asyncio")?.getattr("get_running_loop")?.unbind())
@@ -479,14 +482,14 @@ impl Call {
                 let event_loop = get.bind(py).call0()?;
                 let queue = queue(py, &event_loop)?;
                 let fut = event_loop.call_method0(intern!(py, "create_future"))?;
-                let abort = start(&runtime(py)?, queue, fut.clone().unbind());
+                let task = Task {
+                    generation: fork_generation(),
+                    abort: ManuallyDrop::new(start(&runtime(py)?, queue, fut.clone().unbind())),
+                };
                 fut.setattr(intern!(py, "_asyncio_future_blocking"), true)?;
-                *state = State::Waiting {
+                *self.lock() = State::Waiting {
                     fut: fut.clone().unbind(),
-                    task: Task {
-                        generation: fork_generation(),
-                        abort: ManuallyDrop::new(abort),
-                    },
+                    task,
                 };
                 Ok(fut.unbind())
             }
@@ -496,7 +499,7 @@ impl Call {
                     // Woken early (not by the future): keep waiting on it.
                     f.setattr(intern!(py, "_asyncio_future_blocking"), true)?;
                     let again = fut.clone_ref(py);
-                    *state = State::Waiting { fut, task };
+                    *self.lock() = State::Waiting { fut, task };
                     return Ok(again);
                 }
                 let value = f.call_method0(intern!(py, "result"))?;
@@ -570,5 +573,27 @@ impl Call {
 
     fn __repr__(&self) -> String {
         format!("<plivo_phlo.AsyncClient.{} call>", self.name)
+    }
+
+    /// The garbage collector's view: the future a waiting call holds (its callbacks may lead
+    /// back here, through the task that awaits the call). A call being stepped is skipped.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Ok(state) = self.state.try_lock() {
+            match &*state {
+                State::Waiting { fut, .. } => visit.call(fut)?,
+                State::Ready(value) => visit.call(value)?,
+                State::Start(_) | State::Finished => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn __clear__(&self) {
+        // Unreachable: a request under way is aborted as the call is dropped.
+        let state = self
+            .state
+            .try_lock()
+            .map(|mut s| std::mem::replace(&mut *s, State::Finished));
+        drop(state);
     }
 }
