@@ -9,6 +9,9 @@ import inspect
 import json
 import logging
 import os
+import subprocess
+import sys
+import textwrap
 import time
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Tuple
 
@@ -299,6 +302,34 @@ async def test_a_cancelled_call_abandons_its_request_and_is_never_retried(sim: p
     # Each cancelled action reached the service once and was never sent again.
     actions = [json.loads(r["body"])["action"] for r in sim.requests() if r["method"] == "POST"]
     assert actions == ["hold", "mute"], actions
+
+
+def test_ctrl_c_cancels_the_call_and_raises_keyboard_interrupt() -> None:
+    # asyncio.run turns SIGINT into the main task's cancellation: the call under way is
+    # abandoned at once, and KeyboardInterrupt comes out of asyncio.run.
+    script = textwrap.dedent(
+        """
+        import asyncio, os, signal, threading, time, plivo_phlo
+        P, N = plivo_phlo.Simulator.DEMO_PHLO_ID, plivo_phlo.Simulator.DEMO_MPC_NODE_ID
+        with plivo_phlo.Simulator() as sim:
+            sim.fault("latency", ms=5000)
+            threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+            t0 = time.monotonic()
+            try:
+                asyncio.run(sim.async_client().mpc_member_hold(P, N, "+14153336666"))
+            except KeyboardInterrupt:
+                print("KeyboardInterrupt after %.0f ms" % ((time.monotonic() - t0) * 1000))
+            except BaseException as e:
+                print("wrong exception:", type(e).__name__, e)
+            else:
+                print("no exception")
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    line = out.stdout.strip()
+    assert line.startswith("KeyboardInterrupt after "), line
+    assert int(line.split()[2]) < 400, line
 
 
 @pytest.mark.anyio
