@@ -332,6 +332,29 @@ def test_ctrl_c_cancels_the_call_and_raises_keyboard_interrupt() -> None:
     assert int(line.split()[2]) < 400, line
 
 
+def test_exiting_with_calls_under_way_is_clean() -> None:
+    # The answers arrive while the interpreter exits, with debug logging on: the runtime's thread
+    # must not take the GIL then (it would abort the process).
+    script = textwrap.dedent(
+        """
+        import asyncio, logging, plivo_phlo
+        logging.basicConfig(level=logging.DEBUG, filename=__import__("os").devnull)
+        P = plivo_phlo.Simulator.DEMO_PHLO_ID
+        sim = plivo_phlo.Simulator()
+        sim.fault("latency", ms=50, count=100)
+        c = sim.async_client()
+        loop = asyncio.new_event_loop()
+        tasks = [loop.create_task(c.get_phlo(P)) for _ in range(200)]
+        loop.run_until_complete(asyncio.sleep(0.04))
+        print("exiting")
+        """
+    )
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0 and out.stdout == "exiting\n", out.stderr
+        assert "Fatal Python error" not in out.stderr, out.stderr
+
+
 @pytest.mark.anyio
 @pytest.mark.parametrize(
     "fault",
