@@ -18,8 +18,12 @@
 //!   finishes a call pushes it on the queue, and writes one byte only when the queue was empty:
 //!   it never takes the GIL. The loop then runs [`Drain`] once, which completes every future
 //!   queued since, in one pass: under load one wake-up of the loop serves many answers. A loop
-//!   without `add_reader` (Windows' proactor loop) is woken with `call_soon_threadsafe` instead,
-//!   which takes the GIL on the runtime thread, once per batch.
+//!   without `add_reader` (Windows' proactor loop) is woken by a Python thread of ours instead
+//!   ([`Waiter`]), which waits for the same signal without the GIL and calls
+//!   `call_soon_threadsafe`.
+//! - **Exit.** The runtime's threads take the GIL only to hand a log record to `logging` (see
+//!   [`crate::logbridge`]); one that did so while the interpreter finalizes would abort the
+//!   process, so records are switched off from `atexit` on ([`exiting`]).
 
 use std::cell::RefCell;
 use std::io::{ErrorKind, Read, Write};
@@ -202,18 +206,23 @@ impl Waiter {
         loop {
             // A timeout now and then, to notice a closed loop.
             let raised = py.detach(|| signal.wait(Duration::from_secs(1)));
-            if self.queue.generation != fork_generation()
-                || event_loop
-                    .call_method0(intern!(py, "is_closed"))?
-                    .is_truthy()?
-            {
+            let closed = event_loop
+                .call_method0(intern!(py, "is_closed"))
+                .and_then(|c| c.is_truthy())
+                .unwrap_or(true);
+            if closed || self.queue.generation != fork_generation() {
                 return Ok(());
             }
-            if raised {
-                let drain = Drain {
-                    queue: self.queue.clone(),
-                };
-                event_loop.call_method1(intern!(py, "call_soon_threadsafe"), (drain,))?;
+            let drain = Drain {
+                queue: self.queue.clone(),
+            };
+            if raised
+                && event_loop
+                    .call_method1(intern!(py, "call_soon_threadsafe"), (drain,))
+                    .is_err()
+            {
+                // Closed in the meantime: nobody is left to wake.
+                return Ok(());
             }
         }
     }
@@ -318,7 +327,7 @@ fn queue(py: Python<'_>, event_loop: &Bound<'_, PyAny>) -> PyResult<Arc<Queue>> 
 }
 
 /// A queue for `event_loop`, its socket watched by the loop (or, where the loop cannot watch
-/// one, woken through `call_soon_threadsafe`).
+/// one, a [`Waiter`] thread started for it).
 fn new_queue(
     py: Python<'_>,
     event_loop: &Bound<'_, PyAny>,
