@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from typing import Any, Awaitable, Callable, Dict, Iterator, List, Tuple
 
@@ -201,8 +202,14 @@ def test_a_loop_that_cannot_watch_a_socket_is_woken_another_way(sim: plivo_phlo.
     loop = NoReader()
     try:
         assert loop.run_until_complete(main()) == [P] * 50
+        assert "plivo-phlo-wake" in [t.name for t in threading.enumerate()]
     finally:
         loop.close()
+    # Its waking thread ends with the loop.
+    deadline = time.monotonic() + 3
+    while "plivo-phlo-wake" in [t.name for t in threading.enumerate()] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "plivo-phlo-wake" not in [t.name for t in threading.enumerate()]
 
 
 def test_one_client_on_loops_in_several_threads(sim: plivo_phlo.Simulator) -> None:
