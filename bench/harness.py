@@ -223,8 +223,8 @@ MEASURE_ORDER = ["ureq", "rust", "curl", "c", "reqwest-rt", "reqwest", "pycurl",
 
 # (key, async_bench.py path, label, ours)
 PY_ASYNC_PATHS = [
-    ("py-async", "phlo", "Python plivo_phlo.AsyncClient", True),
-    ("py-pool", "phlo-pool", "Python plivo_phlo.Client, 32-thread pool", True),
+    ("py-async", "phlo-async", "Python plivo_phlo.AsyncClient", True),
+    ("py-pool", "phlo-threads", "Python plivo_phlo.Client, 32-thread pool", True),
     ("aiohttp", "aiohttp", "Python aiohttp, TCPConnector(limit=100)", False),
     ("httpx", "httpx", "Python httpx.AsyncClient", False),
     ("pyreqwest", "pyreqwest", "Python pyreqwest async client", False),

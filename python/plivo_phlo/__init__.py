@@ -9,6 +9,10 @@ Run PHLOs, read PHLOs and nodes, and steer live multi-party calls and conference
         print(r.status, r.api_id)
 
 - :class:`Client`: the Pythonic client, one method per operation, typed results.
+- :class:`AsyncClient`: the same methods for asyncio (and uvloop), each a coroutine::
+
+      async with plivo_phlo.AsyncClient() as client:
+          r = await client.mpc_cold_transfer(PHLO_ID, NODE_ID, "+14152223333", "+14152225555")
 - :class:`RestClient` (also ``plivo_phlo.phlo.RestClient``): a drop-in for the official SDK's
   ``plivo.phlo.RestClient``.
 - :class:`Simulator`: the PHLO simulator in-process, for offline tests.
@@ -31,6 +35,7 @@ TYPE_CHECKING = False
 from ._native import (
     DEFAULT_BASE_URL,
     ActionResponse,
+    AsyncClient,
     Client,
     Node,
     Phlo,
@@ -75,6 +80,7 @@ __all__ = [
     "__version__",
     "DEFAULT_BASE_URL",
     "Client",
+    "AsyncClient",
     "Phlo",
     "PhloRunStarted",
     "PhloRun",

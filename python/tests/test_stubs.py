@@ -39,6 +39,7 @@ def test_stubtest(tmp_path: Path) -> None:
 def test_mypy_uses_the_stubs(tmp_path: Path) -> None:
     good = tmp_path / "good.py"
     good.write_text(textwrap.dedent("""
+        import asyncio
         from typing import Optional
 
         import plivo_phlo
@@ -60,6 +61,12 @@ def test_mypy_uses_the_stubs(tmp_path: Path) -> None:
             plivo_phlo.Client()
         except plivo_phlo.PhloError as e:
             kind: str = e.kind
+
+        async def hold(sim: plivo_phlo.Simulator) -> str:
+            async with sim.async_client(max_in_flight=10) as client:
+                r = await client.mpc_member_hold("p", "n", "+14153336666")
+                runs = await asyncio.gather(client.run_phlo("p", {"seq": 1}), client.get_phlo("p"))
+                return r.error + runs[0].run_id + runs[1].name
     """))
     r = run(["-m", "mypy", "--strict", "--no-incremental", str(good)], tmp_path)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -70,16 +77,20 @@ def test_mypy_uses_the_stubs(tmp_path: Path) -> None:
         client.get_phlo(123)
         client.mpc_call("p", "n", "+1", "+2")
         name: int = client.get_phlo("p").name
+
+        async def forgot_await(c: plivo_phlo.AsyncClient) -> str:
+            return c.get_phlo("p").name
     """))
     r = run(["-m", "mypy", "--strict", "--no-incremental", str(bad)], tmp_path)
     assert r.returncode == 1
     assert 'Argument 1 to "get_phlo" of "Client" has incompatible type "int"' in r.stdout
     assert 'Missing positional argument "role"' in r.stdout
     assert "Incompatible types in assignment" in r.stdout
+    assert '"Coroutine[Any, Any, Phlo]" has no attribute "name"' in r.stdout
 
 
 def test_package_and_example_pass_mypy_strict(tmp_path: Path) -> None:
-    example = Path(__file__).resolve().parents[2] / "examples" / "python" / "cold_transfer.py"
-    for target in (["-p", "plivo_phlo"], [str(example)]):
+    examples = Path(__file__).resolve().parents[2] / "examples" / "python"
+    for target in (["-p", "plivo_phlo"], [str(examples / "cold_transfer.py")], [str(examples / "async_transfer.py")]):
         r = run(["-m", "mypy", "--strict", "--no-incremental", *target], tmp_path)
         assert r.returncode == 0, r.stdout + r.stderr

@@ -2,8 +2,9 @@
 # Python: the plivo-phlo package end to end, as a user installs it.
 #   1. creates a fresh virtual environment (target/py-venv);
 #   2. `pip install ./python` (maturin builds the phlo-py extension in the workspace's target dir,
-#      release profile), plus pytest, mypy and the official SDK (plivo==4.63.0, for the
-#      differential tests only);
+#      release profile), plus pytest, mypy, anyio (its pytest plugin runs the async tests),
+#      uvloop (the async tests run on asyncio's loop and on uvloop) and the official SDK
+#      (plivo==4.63.0, for the differential tests only);
 #   3. runs python/tests with pytest against the installed package (not the source tree): every
 #      operation against the in-process simulator, every exception class, the drop-in RestClient's
 #      requests and, side by side with the official SDK, its results (test_differential.py),
@@ -30,7 +31,7 @@ py="$venv/bin/python"
 echo "installing ./python (builds the extension; log in target/py-install.log)"
 # plivo==4.63.0 is the official SDK, a test-only dependency: python/tests/test_differential.py
 # drives it and the drop-in side by side against the simulator.
-if ! "$py" -m pip install ./python pytest mypy plivo==4.63.0 >>"$log" 2>&1; then
+if ! "$py" -m pip install ./python pytest mypy anyio uvloop plivo==4.63.0 >>"$log" 2>&1; then
   tail -n 60 "$log"
   fail "pip install ./python failed"
 fi
@@ -54,13 +55,15 @@ failed=$(count 'failed|errors?')
 [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 
 echo "--- reliability figures"
-grep -E '^(fault matrix|bad inputs|threads|100k loop|secrets): ' "$root/target/py-tests.log" || true
+grep -E '^(fault matrix|bad inputs|threads|100k loop|secrets|async [a-z0-9 ]+): ' "$root/target/py-tests.log" || true
 
-echo "--- examples/python/cold_transfer.py"
-if "$py" "$root/examples/python/cold_transfer.py" --simulator; then
-  passed=$((passed + 1))
-else
-  failed=$((failed + 1)); status=1
-fi
+for example in cold_transfer async_transfer; do
+  echo "--- examples/python/$example.py"
+  if "$py" "$root/examples/python/$example.py" --simulator; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); status=1
+  fi
+done
 echo "python: $passed passed, $failed failed"
 exit $status

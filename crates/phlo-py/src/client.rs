@@ -12,59 +12,21 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use plivo_phlo::{Answer, Config, Operation, RawResponse, RetryPolicy, Validation};
+use plivo_phlo::{Answer, Config, RawResponse, RetryPolicy, Validation};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyString, PyTuple};
-use serde_json::{Map, Value};
 
 use crate::errors;
 use crate::logbridge;
 use crate::models::{self, ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, Response, Text};
-
-/// A JSON object of parameters, skipping `None`s; `Err(name)` names the first `str` argument
-/// that is not valid Unicode text (a lone surrogate).
-macro_rules! params {
-    ($($key:literal => $val:expr),* $(,)?) => {{
-        let mut m = Map::new();
-        let mut bad: Option<&'static str> = None;
-        $(
-            if push(&mut m, $key, $val).is_err() {
-                bad.get_or_insert($key);
-            }
-        )*
-        match bad {
-            None => Ok(m),
-            Some(field) => Err(field),
-        }
-    }};
-}
-
-/// An operation's parameters, or the name of the argument that could not be turned into text.
-type Params = Result<Map<String, Value>, &'static str>;
-
-trait IntoParam {
-    fn into_param(self) -> Result<Option<Value>, ()>;
-}
-impl IntoParam for Text<'_> {
-    fn into_param(self) -> Result<Option<Value>, ()> {
-        Ok(Some(Value::String(self.utf8()?.into_owned())))
-    }
-}
-impl IntoParam for Value {
-    fn into_param(self) -> Result<Option<Value>, ()> {
-        Ok((!self.is_null()).then_some(self))
-    }
-}
-
-fn push(m: &mut Map<String, Value>, key: &str, v: impl IntoParam) -> Result<(), ()> {
-    if let Some(v) = v.into_param()? {
-        m.insert(key.to_owned(), v);
-    }
-    Ok(())
-}
+use crate::params::{self, params, Params};
 
 /// An optional `str` argument of the constructor as Rust text (see [`Text`]).
-fn opt_text(py: Python<'_>, field: &str, v: Option<Text<'_>>) -> PyResult<Option<String>> {
+pub(crate) fn opt_text(
+    py: Python<'_>,
+    field: &str,
+    v: Option<Text<'_>>,
+) -> PyResult<Option<String>> {
     v.map(|t| t.get(py, field)).transpose()
 }
 
@@ -149,6 +111,7 @@ impl Client {
         proxy: Option<String>,
         ca_cert_pem: Option<&Bound<'_, PyAny>>,
         validation: Option<Validation>,
+        max_in_flight: Option<usize>,
     ) -> PyResult<Client> {
         let v = py.version_info();
         let mut b = Config::builder()
@@ -179,6 +142,9 @@ impl Client {
         }
         if let Some(v) = validation {
             b = b.validation(v);
+        }
+        if let Some(n) = max_in_flight {
+            b = b.max_in_flight(n);
         }
         if let Some(pem) = ca_cert_pem {
             let bytes: Vec<u8> = if let Ok(s) = pem.cast::<PyString>() {
@@ -212,7 +178,7 @@ impl Client {
 
     /// The core client for one call, or `InvalidArgumentError` once closed. Every method starts
     /// here, with the GIL held, which is where the logging bridge reads the Python level.
-    fn client(&self, py: Python<'_>) -> PyResult<plivo_phlo::Client> {
+    pub(crate) fn client(&self, py: Python<'_>) -> PyResult<plivo_phlo::Client> {
         logbridge::sync(py);
         let guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         guard
@@ -223,8 +189,7 @@ impl Client {
     /// Runs the named operation with the GIL released.
     fn exec(&self, py: Python<'_>, name: &str, params: Params) -> PyResult<RawResponse> {
         let client = self.client(py)?;
-        let params = params.map_err(|field| errors::invalid(py, field, models::NOT_UNICODE))?;
-        let op = Operation::from_params(name, &params).map_err(|e| errors::to_py(py, &e))?;
+        let op = params::from_params(py, name, params)?;
         interruptible(py, move |stop| {
             client.execute_interruptible(&op, SIGNAL_CHECK, stop)
         })
@@ -243,19 +208,7 @@ impl Client {
         T: serde::de::DeserializeOwned + Send,
     {
         let client = self.client(py)?;
-        let texts = args.map(|(k, v)| (k, v.map(Text::utf8)));
-        let mut pairs = [("", ""); N];
-        let mut n = 0;
-        for (k, v) in &texts {
-            match v {
-                None => continue,
-                Some(Ok(s)) => pairs[n] = (*k, s.as_ref()),
-                Some(Err(())) => return Err(errors::invalid(py, k, models::NOT_UNICODE)),
-            }
-            n += 1;
-        }
-        // Built with the GIL held: the pairs borrow the Python strings; the operation owns copies.
-        let op = Operation::from_strings(name, &pairs[..n]).map_err(|e| errors::to_py(py, &e))?;
+        let op = params::from_texts(py, name, args)?;
         interruptible(py, move |stop| {
             client.execute_as_interruptible::<T>(&op, SIGNAL_CHECK, stop)
         })
@@ -310,37 +263,38 @@ impl Client {
             opt_text(py, "proxy", proxy)?,
             ca_cert_pem.as_ref(),
             validation,
+            None,
         )
     }
 
     /// The auth id in use.
     #[getter]
-    fn auth_id(&self) -> &str {
+    pub(crate) fn auth_id(&self) -> &str {
         &self.auth_id
     }
     /// The runner base URL in use, without a trailing slash.
     #[getter]
-    fn base_url(&self) -> &str {
+    pub(crate) fn base_url(&self) -> &str {
         &self.base_url
     }
     /// Seconds allowed for one request.
     #[getter]
-    fn timeout(&self) -> f64 {
+    pub(crate) fn timeout(&self) -> f64 {
         self.timeout
     }
     /// Seconds allowed to open a connection.
     #[getter]
-    fn connect_timeout(&self) -> f64 {
+    pub(crate) fn connect_timeout(&self) -> f64 {
         self.connect_timeout
     }
     /// Retries after the first attempt, at most (the core decides which failures are retried).
     #[getter]
-    fn max_retries(&self) -> u32 {
+    pub(crate) fn max_retries(&self) -> u32 {
         self.max_retries
     }
     /// Whether `close()` was called.
     #[getter]
-    fn closed(&self) -> bool {
+    pub(crate) fn closed(&self) -> bool {
         self.inner
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -348,7 +302,7 @@ impl Client {
     }
 
     /// Closes the connection pool. Later calls raise `InvalidArgumentError`. Idempotent.
-    fn close(&self, py: Python<'_>) {
+    pub(crate) fn close(&self, py: Python<'_>) {
         let client = self.inner.lock().unwrap_or_else(|e| e.into_inner()).take();
         // Dropping the last handle closes its connections.
         py.detach(move || drop(client));
@@ -391,8 +345,7 @@ impl Client {
         // The payload is a JSON value, so this one goes through a JSON object; the body is still
         // parsed once.
         let client = self.client(py)?;
-        let p = p.map_err(|field| errors::invalid(py, field, models::NOT_UNICODE))?;
-        let op = Operation::from_params("run_phlo", &p).map_err(|e| errors::to_py(py, &e))?;
+        let op = params::from_params(py, "run_phlo", p)?;
         interruptible(py, move |stop| {
             client.execute_as_interruptible(&op, SIGNAL_CHECK, stop)
         })
@@ -699,17 +652,7 @@ impl Client {
         params: Option<Bound<'_, PyDict>>,
     ) -> PyResult<Response> {
         let name = name.get(py, "operation")?;
-        // Each parameter is converted on its own, so that an error names it.
-        let mut map = Map::new();
-        for item in params.iter().flat_map(|d| d.items()) {
-            let (k, v) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
-            let key = k
-                .cast::<PyString>()?
-                .to_cow()
-                .map_err(|_| errors::invalid(py, "params", models::NOT_UNICODE))?
-                .into_owned();
-            map.insert(key.clone(), models::from_py(&key, &v)?);
-        }
+        let map = params::kwargs(py, params.as_ref())?;
         self.exec(py, &name, Ok(map)).map(Response::from_raw)
     }
 }

@@ -26,10 +26,13 @@
 
 use pyo3::prelude::*;
 
+mod async_client;
+mod bridge;
 mod client;
 mod errors;
 mod logbridge;
 mod models;
+mod params;
 mod sim;
 
 /// Every named operation of the core as a list of dicts: `name`, `params` (required),
@@ -46,6 +49,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", plivo_phlo::VERSION)?;
     m.add("DEFAULT_BASE_URL", plivo_phlo::config::DEFAULT_BASE_URL)?;
     m.add_class::<client::Client>()?;
+    m.add_class::<async_client::AsyncClient>()?;
     m.add_class::<models::Phlo>()?;
     m.add_class::<models::PhloRunStarted>()?;
     m.add_class::<models::PhloRun>()?;

@@ -45,6 +45,10 @@ static SYS_MODULES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 /// docs); installs the bridge on the first call after `logging` was imported. Never fails: a
 /// Python error here (a broken `logging`) leaves every record to `pyo3-log`.
 pub(crate) fn sync(py: Python<'_>) {
+    if crate::bridge::exiting() {
+        // Records stay off while the interpreter exits (see `bridge::exiting`).
+        return;
+    }
     let is_enabled_for = match IS_ENABLED_FOR.get(py) {
         Some(f) => f,
         None => match install(py) {

@@ -5,9 +5,11 @@ use std::sync::Mutex;
 
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyInt, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyInt, PyTuple};
 use serde_json::Value;
 
+use crate::async_client::AsyncClient;
+use crate::bridge::Call;
 use crate::client::Client;
 use crate::models;
 
@@ -24,6 +26,31 @@ pub(crate) struct Simulator {
 }
 
 impl Simulator {
+    /// A client of this simulator's first account (the blocking face; `AsyncClient` wraps it).
+    fn build(
+        &self,
+        py: Python<'_>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<Bound<'_, PyInt>>,
+        max_in_flight: Option<usize>,
+    ) -> PyResult<Client> {
+        let max_retries = crate::client::retries(py, max_retries)?;
+        Client::build(
+            py,
+            Some(self.auth_id.clone()),
+            Some(self.auth_token.clone()),
+            Some(self.base_url.clone()),
+            timeout,
+            connect_timeout,
+            max_retries,
+            None,
+            None,
+            None,
+            max_in_flight,
+        )
+    }
+
     /// Runs `f` on the running simulator with the GIL released (it waits on the simulator's
     /// state lock, which the server threads hold while they answer).
     fn with<T: Send>(
@@ -197,19 +224,22 @@ impl Simulator {
         connect_timeout: Option<f64>,
         max_retries: Option<Bound<'_, PyInt>>,
     ) -> PyResult<Client> {
-        let max_retries = crate::client::retries(py, max_retries)?;
-        Client::build(
-            py,
-            Some(self.auth_id.clone()),
-            Some(self.auth_token.clone()),
-            Some(self.base_url.clone()),
-            timeout,
-            connect_timeout,
-            max_retries,
-            None,
-            None,
-            None,
-        )
+        self.build(py, timeout, connect_timeout, max_retries, None)
+    }
+
+    /// A `plivo_phlo.AsyncClient` for this simulator; keyword arguments as for `AsyncClient`.
+    #[pyo3(signature = (*, timeout=None, connect_timeout=None, max_retries=None, max_in_flight=None))]
+    fn async_client(
+        &self,
+        py: Python<'_>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<Bound<'_, PyInt>>,
+        max_in_flight: Option<Bound<'_, PyInt>>,
+    ) -> PyResult<AsyncClient> {
+        let max_in_flight = crate::async_client::in_flight(py, max_in_flight)?;
+        let face = self.build(py, timeout, connect_timeout, max_retries, max_in_flight)?;
+        AsyncClient::from_client(py, face)
     }
 
     /// Stops the server and waits for its thread. Idempotent.
@@ -226,6 +256,20 @@ impl Simulator {
     fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> bool {
         self.close(py);
         false
+    }
+
+    fn __aenter__(slf: Py<Self>) -> Call {
+        Call::ready("__aenter__", slf.into_any())
+    }
+
+    /// Stops the server (a millisecond or so: it waits for the server's thread).
+    #[pyo3(signature = (*_args))]
+    fn __aexit__(&self, py: Python<'_>, _args: &Bound<'_, PyTuple>) -> Call {
+        self.close(py);
+        Call::ready(
+            "__aexit__",
+            PyBool::new(py, false).to_owned().into_any().unbind(),
+        )
     }
 
     fn __repr__(&self) -> String {

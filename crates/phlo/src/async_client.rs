@@ -10,7 +10,7 @@ use crate::client::Inner;
 use crate::config::Config;
 use crate::error::Result;
 use crate::models::{Answer, RawResponse};
-use crate::ops::{Method, Operation};
+use crate::ops::{Method, Operation, Request};
 
 /// A PHLO runner client for async code.
 ///
@@ -84,6 +84,29 @@ impl AsyncClient {
         self.inner.answer(reply)
     }
 
+    /// Checks `op` and builds its request without sending anything, for callers that must
+    /// report a bad argument when the call is made but send later (the Python binding's
+    /// coroutines). Fails with `invalid_argument` naming the field.
+    pub fn prepare(&self, op: Operation) -> Result<Prepared> {
+        let request = self.inner.request(&op)?;
+        Ok(Prepared { op, request })
+    }
+
+    /// [`AsyncClient::execute`] for a prepared operation.
+    pub async fn execute_prepared(&self, p: &Prepared) -> Result<RawResponse> {
+        let reply = self.inner.send_shared(&p.request).await?;
+        self.inner.checked(&p.op, reply)
+    }
+
+    /// [`AsyncClient::execute_as`] for a prepared operation.
+    pub async fn execute_prepared_as<T: serde::de::DeserializeOwned>(
+        &self,
+        p: &Prepared,
+    ) -> Result<Answer<T>> {
+        let reply = self.inner.send_shared(&p.request).await?;
+        self.inner.answer(reply)
+    }
+
     /// Runs the named operation with a JSON object of parameters; see
     /// [`Client::call`](crate::Client::call).
     pub async fn call(&self, name: &str, params: &Map<String, Value>) -> Result<RawResponse> {
@@ -110,6 +133,15 @@ impl AsyncClient {
         })
         .await
     }
+}
+
+/// An operation checked and turned into its request by [`AsyncClient::prepare`], ready to send
+/// (any number of times) with [`AsyncClient::execute_prepared`] or
+/// [`AsyncClient::execute_prepared_as`].
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    op: Operation,
+    request: Request,
 }
 
 #[cfg(test)]

@@ -59,8 +59,11 @@ impl Owner {
     }
 }
 
-/// The current fork generation; installs the fork handler on first use.
-pub(crate) fn fork_generation() -> u64 {
+/// How many times this process's line has forked: 0 in the first process, one more in each
+/// child. Something made while this was N must not be used (nor dropped) once it is N+1: it
+/// belongs to the parent. Installs the `pthread_atfork` handler on first use (always 0 on
+/// platforms without fork).
+pub fn fork_generation() -> u64 {
     watch_forks();
     FORKS.load(Ordering::Relaxed)
 }

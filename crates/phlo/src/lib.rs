@@ -33,9 +33,10 @@ mod tls;
 mod transport;
 pub mod validate;
 
-pub use async_client::AsyncClient;
+pub use async_client::{AsyncClient, Prepared};
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, Secret, VERSION};
+pub use engine::fork_generation;
 pub use error::{Error, ErrorKind, Result};
 pub use models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
 pub use ops::{operations_json, Method, NodeType, OpSpec, Operation, Request, OPERATIONS};

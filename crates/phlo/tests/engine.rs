@@ -515,3 +515,37 @@ async fn the_async_timeout_bounds_the_whole_attempt() {
         );
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_prepared_operation_is_checked_at_once_and_sent_when_executed() {
+    let sim = Simulator::start().unwrap();
+    let client = AsyncClient::new(config(&sim).build().unwrap()).unwrap();
+    let bad = client.prepare(plivo_phlo::Operation::GetPhlo {
+        phlo_id: "../x".into(),
+    });
+    assert_eq!(bad.unwrap_err().field(), Some("phlo_id"));
+    let hold = client
+        .prepare(
+            plivo_phlo::Operation::from_strings(
+                "mpc_member_hold",
+                &[("phlo_id", P), ("node_id", N), ("member_id", CUSTOMER)],
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    assert!(requests(&sim).is_empty(), "preparing sends nothing");
+    let r = client
+        .execute_prepared_as::<plivo_phlo::ActionResponse>(&hold)
+        .await
+        .unwrap();
+    assert_eq!(r.value.error, "");
+    // The generic answer, checked against the operation's model as execute does.
+    let raw = client.execute_prepared(&hold).await.unwrap();
+    assert_eq!(raw.status, 201);
+    let log = requests(&sim);
+    assert_eq!(log.len(), 2);
+    assert!(log.iter().all(|r| r["path"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/members/{CUSTOMER}"))));
+}
