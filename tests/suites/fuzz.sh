@@ -3,8 +3,8 @@
 # time: the request path every binding takes (operation name + JSON parameters), response
 # decoding, the input validators, and the retry policy. See fuzz/ and docs/reliability.md.
 #
-#   tests/suites/fuzz.sh                      every target, FUZZ_SECONDS (default 60) each
-#   FUZZ_SECONDS=600 tests/suites/fuzz.sh     longer
+#   tests/suites/fuzz.sh                      every target, FUZZ_SECONDS (default 10) each
+#   FUZZ_SECONDS=600 tests/suites/fuzz.sh     the long run (scripts/test passes FUZZ_SECONDS on)
 #   FUZZ_TARGETS="validators" tests/suites/fuzz.sh
 #
 # The machine has one stable toolchain; cargo-fuzz needs a few unstable rustc flags (the
@@ -16,28 +16,38 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 export RUSTC_BOOTSTRAP=1
 export CARGO_TERM_COLOR=never
-secs=${FUZZ_SECONDS:-60}
+# The default is a short run, part of every test command: each target replays its seeds and
+# mutates for 10 s (the seeds alone cover every operation and error shape).
+secs=${FUZZ_SECONDS:-10}
 cargo_fuzz_version=0.13.2
 
-if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "installing cargo-fuzz $cargo_fuzz_version"
-  cargo install cargo-fuzz --locked --version "$cargo_fuzz_version" >/dev/null 2>&1 ||
-    cargo install cargo-fuzz --locked --version "$cargo_fuzz_version" || {
-    echo "fuzz: 0 passed, 1 failed"
-    exit 1
-  }
+# cargo-fuzz under target/tools, found by cargo as `cargo fuzz` through PATH.
+if ! scripts/tool cargo-fuzz "$cargo_fuzz_version" >/dev/null; then
+  echo "fuzz: 0 passed, 1 failed"
+  exit 1
+fi
+export PATH="$(pwd)/target/tools/bin:$PATH"
+
+# fuzz/Cargo.lock is committed: a build must not rewrite it (the checkout stays clean).
+if ! cargo metadata --manifest-path fuzz/Cargo.toml --locked --offline --format-version 1 >/dev/null 2>&1 &&
+  ! cargo metadata --manifest-path fuzz/Cargo.toml --locked --format-version 1 >/dev/null 2>&1; then
+  echo "fuzz/Cargo.lock is not current: run 'cargo update --manifest-path fuzz/Cargo.toml --workspace' and commit it"
+  echo "fuzz: 0 passed, 1 failed"
+  exit 1
 fi
 
 targets=${FUZZ_TARGETS:-$(cargo fuzz list)}
 n_targets=$(wc -w <<<"$targets")
 # -a: debug assertions and overflow checks, so an arithmetic overflow is a finding too.
 flags=(-a)
-echo "building $n_targets fuzz targets ($(cargo fuzz --version))"
+echo "building $n_targets fuzz targets ($(cargo fuzz --version); instrumented, about a minute)"
+t0=$SECONDS
 if ! cargo fuzz build "${flags[@]}" 2>&1 | tail -3; then
   echo "fuzz: 0 passed, $n_targets failed (build)"
   exit 1
 fi
 
+echo "built in $((SECONDS - t0)) s; running each target for $secs s"
 passed=0
 failed=0
 total_execs=0
