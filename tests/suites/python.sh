@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Python: the plivo-phlo package end to end, as a user installs it.
 #   1. creates a fresh virtual environment (target/py-venv);
-#   2. `pip install ./python` (maturin builds the phlo-py extension in the workspace's target dir,
-#      release profile), plus pytest and mypy;
+#   2. installs the package: the wheel of scripts/dist when PHLO_WHEEL names it (scripts/test sets
+#      it after the dist suite built and checked it), else `pip install ./python` (maturin builds
+#      the phlo-py extension in the workspace's target dir, release profile); plus pytest and mypy;
 #   3. runs python/tests with pytest against the installed package (not the source tree): every
 #      operation against the in-process simulator, every exception class, the drop-in RestClient's
 #      requests, threads and the GIL, logging and secrets, and the stubs (mypy.stubtest); and
@@ -25,10 +26,16 @@ mkdir -p "$root/target"
 "$PYTHON" -m venv --clear "$venv" || fail "cannot create a virtual environment with $PYTHON"
 py="$venv/bin/python"
 "$py" -m pip install -q --upgrade pip >"$log" 2>&1 || { cat "$log"; fail "cannot upgrade pip"; }
-echo "installing ./python (builds the extension; log in target/py-install.log)"
-if ! "$py" -m pip install ./python pytest mypy >>"$log" 2>&1; then
+if [ -n "${PHLO_WHEEL:-}" ]; then
+  package=$PHLO_WHEEL
+  echo "installing $(basename "$package") (the release wheel) with pytest and mypy"
+else
+  package=./python
+  echo "installing ./python (builds the extension, a minute or more; log in target/py-install.log)"
+fi
+if ! "$py" -m pip install "$package" pytest mypy >>"$log" 2>&1; then
   tail -n 60 "$log"
-  fail "pip install ./python failed"
+  fail "pip install $package failed"
 fi
 installed=$("$py" -c 'import plivo_phlo; print(plivo_phlo.__file__)') || fail "cannot import plivo_phlo"
 case "$installed" in
