@@ -172,6 +172,7 @@ report() { # report NAME RC OUT ERR SECONDS
 run_tests() { # run_tests NAME COMMAND...: runs it against the suite's simulator (reset first)
   local name=$1; shift
   local t0=$SECONDS
+  echo "running $name ..."
   sim_reset
   "$@" > "$work/tests.out" 2> "$work/tests.err"
   local rc=$?

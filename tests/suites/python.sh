@@ -23,6 +23,7 @@ PYTHON=${PYTHON:-python3}
 fail() { echo "python: $*" >&2; echo "python: 0 passed, 1 failed"; exit 1; }
 
 mkdir -p "$root/target"
+echo "creating target/py-venv (a fresh virtual environment) and upgrading its pip"
 "$PYTHON" -m venv --clear "$venv" || fail "cannot create a virtual environment with $PYTHON"
 py="$venv/bin/python"
 "$py" -m pip install -q --upgrade pip >"$log" 2>&1 || { cat "$log"; fail "cannot upgrade pip"; }
@@ -48,6 +49,7 @@ esac
 cd "$root/target"
 unset PLIVO_AUTH_ID PLIVO_AUTH_TOKEN PLIVO_PHLO_BASE_URL
 status=0
+echo "running python/tests with pytest (about a minute)"
 "$venv/bin/pytest" -p no:cacheprovider -q "$root/python/tests" 2>&1 | tee "$root/target/py-tests.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed)' "$root/target/py-tests.log" | tail -n 1)
