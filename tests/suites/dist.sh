@@ -10,10 +10,12 @@
 #   4. `#include <phlo.h>` as the first and only line compiles as C99 -pedantic, C11, C++11 and
 #      C++17; programs built with pkg-config and with CMake run without LD_LIBRARY_PATH; the
 #      libraries and binaries are stripped, with SONAME and debug files where they belong;
-#   5. the two source builds where they are the point: the Perl distribution's `make` builds
-#      libphlo with cargo (and, with the C tarball installed, uses it instead, with no cargo), and
-#      the sdist builds and installs with pip. Both share target/ with the release build
-#      (CARGO_TARGET_DIR), so only the project's own crates are compiled again.
+#   5. the source builds where they are the point: the Perl distribution's `make` builds libphlo
+#      with cargo (and, with the C tarball installed, uses it instead, with no cargo), the sdist
+#      builds and installs with pip, and the README's Rust quick start builds on the packaged
+#      crate. They share target/ with the other builds (CARGO_TARGET_DIR), so mostly the
+#      project's own crates are compiled again, and run in the background, one after the other,
+#      while the binary artifacts are checked.
 # Prints PASSED/FAILED per step with its time, and ends with "dist: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,7 +39,9 @@ say() { echo "dist: $* ..."; t_step=$SECONDS; }
 
 work=$(mktemp -d /tmp/phlo-dist.XXXXXX)
 sim_pid=
+bg_pid=
 cleanup() {
+  if [ -n "$bg_pid" ]; then kill "$bg_pid" 2>/dev/null; wait "$bg_pid" 2>/dev/null; fi
   if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null; wait "$sim_pid" 2>/dev/null; fi
   rm -rf "$work"
 }
@@ -90,6 +94,38 @@ run_as_user() { # run_as_user DIR PATH-KIND SCRIPT: bash in DIR, HOME=$home, car
 }
 env PATH="$nocargo_path" bash -c '! command -v cargo' > /dev/null
 step "the binary artifacts' PATH has no cargo" $?
+
+# The builds from source run in the background, one after the other (they share target/ and so
+# cargo's lock on it), while the binary artifacts are checked: the Perl distribution by the
+# README's lines (make builds libphlo with cargo), the sdist by pip, the README's Rust quick start
+# on the packaged crate (crates.io patched to the unpacked .crate, as it is not published from
+# here; the workspace's lock file as a start, so the same dependency versions are reused).
+mkdir -p "$work/rustapp/src"
+tar -xzf "$work/dl/plivo-phlo-$version.crate" -C "$work"
+{
+  printf '[package]\nname = "rustapp"\nversion = "0.0.0"\nedition = "2021"\n\n'
+  snippet rust-dependency
+  printf '\n[patch.crates-io]\nplivo-phlo = { path = "%s" }\n' "$work/plivo-phlo-$version"
+} > "$work/rustapp/Cargo.toml"
+snippet rust-quickstart > "$work/rustapp/src/main.rs"
+cp Cargo.lock "$work/rustapp/Cargo.lock"
+source_builds() {
+  run_as_user "$work/dl" cargo "export CARGO_TARGET_DIR=$root/target
+$(snippet perl-install)
+cd / && perl -MPlivo::PHLO -e 'print Plivo::PHLO->library_path, qq{\n}'" > "$work/perl.log" 2>&1
+  echo $? > "$work/perl.rc"
+  python3 -m venv "$work/sdist-venv" &&
+    (cd "$work" && CARGO_TARGET_DIR="$root/target" "$work/sdist-venv/bin/pip" install -q \
+      "$work/dl/plivo_phlo-$version.tar.gz") > "$work/sdist.log" 2>&1
+  echo $? > "$work/sdist.rc"
+  (cd "$work/rustapp" && { CARGO_TARGET_DIR="$root/target" cargo build -q --offline 2> "$work/rustapp.build" ||
+    CARGO_TARGET_DIR="$root/target" cargo build -q 2> "$work/rustapp.build"; })
+  echo $? > "$work/rustapp.rc"
+}
+echo "dist: building from source in the background: the Perl distribution, the sdist, the Rust quick start"
+t_bg=$SECONDS
+source_builds &
+bg_pid=$!
 
 # 2a. The CLI tarball: phlo and phlo-sim, then the simulator every quick start talks to.
 say "installing the phlo tarball"
@@ -234,29 +270,19 @@ grep -q '^License-Expression: MIT OR Apache-2.0\|^License: MIT OR Apache-2.0' <<
   grep -q 'pip install plivo-phlo' <<<"$desc" && ! grep -q '](docs/\|](\.\./' <<<"$desc"
 step "the wheel's long description is self-contained (no link into the repository's tree)" $?
 
-# 2d. The Rust crate: an application outside the checkout depends on it by the README's line
-#     (crates.io is patched to the unpacked .crate, as it is not published from here).
-say "building the Rust quick start against the packaged crate"
-mkdir -p "$work/rustapp/src"
-tar -xzf "$work/dl/plivo-phlo-$version.crate" -C "$work"
+# 2d. The source builds started above.
+say "waiting for the source builds (started $((SECONDS - t_bg)) s ago)"
+wait "$bg_pid"
+bg_pid=
+echo "    (the three took $((SECONDS - t_bg)) s in all)"
 for f in README.md LICENSE-MIT LICENSE-APACHE Cargo.toml src/lib.rs; do
   [ -f "$work/plivo-phlo-$version/$f" ] || { echo "    the crate has no $f"; false; } || break
 done
 crate_ok=$?
-{
-  printf '[package]\nname = "rustapp"\nversion = "0.0.0"\nedition = "2021"\n\n'
-  snippet rust-dependency
-  printf '\n[patch.crates-io]\nplivo-phlo = { path = "%s" }\n' "$work/plivo-phlo-$version"
-} > "$work/rustapp/Cargo.toml"
-snippet rust-quickstart > "$work/rustapp/src/main.rs"
-# The workspace's lock file as a start: the same dependency versions, so target/ is reused.
-cp Cargo.lock "$work/rustapp/Cargo.lock"
-(cd "$work/rustapp" && CARGO_TARGET_DIR="$root/target/dist-app" cargo build -q --offline 2> "$work/rustapp.build" ||
-  CARGO_TARGET_DIR="$root/target/dist-app" cargo build -q 2> "$work/rustapp.build")
-build_ok=$?
-[ $build_ok -eq 0 ] || tail -n 20 "$work/rustapp.build"
-app="$root/target/dist-app/debug/rustapp"
-[ $crate_ok -eq 0 ] && [ $build_ok -eq 0 ] && quick rust "$work" nocargo "$app" &&
+build_ok=$(cat "$work/rustapp.rc")
+[ "$build_ok" -eq 0 ] || tail -n 20 "$work/rustapp.build"
+app="$root/target/debug/rustapp"
+[ $crate_ok -eq 0 ] && [ "$build_ok" -eq 0 ] && quick rust "$work" nocargo "$app" &&
   grep -Eq '^api_id [0-9a-f-]{36}$' "$work/rust.out" && transferred
 step "the crate has its README and licences; the README's Rust quick start, built on it, transfers" $?
 run_as_user "$work" nocargo "$exports
@@ -264,16 +290,12 @@ PLIVO_AUTH_TOKEN=wrong-Secret-9 $app" > "$work/rustbad.out" 2> "$work/rustbad.er
 [ $? -ne 0 ] && grep -q '^Error: authentication: ' "$work/rustbad.err" && ! grep -q 'Inner\|wrong-Secret-9' "$work/rustbad.err"
 step "a Rust main returning plivo_phlo::Error prints 'Error: authentication: ...' (no token, no struct dump)" $?
 
-# 2e. The Perl distribution: the README's lines, building libphlo with cargo (the point of this
-#     step), with the target directory shared; then the quick start from another directory.
-say "installing the Perl distribution (make builds libphlo with cargo)"
+# 2e. The Perl distribution, built by the README's lines (make builds libphlo with cargo, the point
+#     of this step); then the quick start from another directory.
 snippet perl-quickstart > "$work/quickstart.pl"
-run_as_user "$work/dl" cargo "export CARGO_TARGET_DIR=$root/target
-$(snippet perl-install)
-cd / && perl -MPlivo::PHLO -e 'print Plivo::PHLO->library_path, qq{\n}'" > "$work/perl.log" 2>&1
-ok=$?
+ok=$(cat "$work/perl.rc")
 tail -n 4 "$work/perl.log" | sed 's/^/    /'
-[ $ok -eq 0 ] && grep -q 'Result: PASS' "$work/perl.log" &&
+[ "$ok" -eq 0 ] && grep -q 'Result: PASS' "$work/perl.log" &&
   tail -n 1 "$work/perl.log" | grep -q "^$home/perl5/lib/perl5/.*auto/Plivo/PHLO/libphlo.so$"
 step "the README's Perl install lines: make builds libphlo, make test passes, the module loads its own copy from /" $?
 quick perl "$work" nocargo "export PERL5LIB=$home/perl5/lib/perl5
@@ -293,14 +315,10 @@ ok=$?
   [ "$(tail -n 1 "$work/perl-sys.log")" = "$prefix/lib/libphlo.so.$abi" ]
 step "with libphlo installed (pkg-config), the Perl distribution uses it and needs no cargo" $?
 
-# 2f. The sdist: pip builds it with cargo (the point of this step), target directory shared.
-say "building and installing the sdist with pip (cargo)"
-python3 -m venv "$work/sdist-venv"
-(cd "$work" && CARGO_TARGET_DIR="$root/target" "$work/sdist-venv/bin/pip" install -q \
-  "$work/dl/plivo_phlo-$version.tar.gz" > "$work/sdist.log" 2>&1)
-ok=$?
-[ $ok -eq 0 ] || tail -n 30 "$work/sdist.log"
-[ $ok -eq 0 ] && quick sdist "$work" nocargo "$work/sdist-venv/bin/python quickstart.py" &&
+# 2f. The sdist, built by pip with cargo (the point of this step) in the background above.
+ok=$(cat "$work/sdist.rc")
+[ "$ok" -eq 0 ] || tail -n 30 "$work/sdist.log"
+[ "$ok" -eq 0 ] && quick sdist "$work" nocargo "$work/sdist-venv/bin/python quickstart.py" &&
   grep -q "^201 " "$work/sdist.out"
 step "pip install of the sdist builds with cargo; the quick start runs on it" $?
 

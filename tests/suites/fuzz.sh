@@ -57,19 +57,24 @@ failed=0
 total_execs=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in $targets; do
+# Two targets at a time, one per core (libFuzzer runs one process per target).
+run_target() { # run_target TARGET: fuzzes it; its log is $work/TARGET.log, its exit status $work/TARGET.rc
+  local t=$1
   mkdir -p "$work/$t"
-  args=(-max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
+  local args=(-max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
   [ -f "fuzz/dict/$t.dict" ] && args+=(-dict="fuzz/dict/$t.dict")
-  log="$work/$t.log"
-  cargo fuzz run "${flags[@]}" "$t" "$work/$t" "fuzz/corpus/$t" -- "${args[@]}" >"$log" 2>&1
-  status=$?
+  cargo fuzz run "${flags[@]}" "$t" "$work/$t" "fuzz/corpus/$t" -- "${args[@]}" >"$work/$t.log" 2>&1
+  echo $? > "$work/$t.rc"
+}
+report() { # report TARGET: adds a finished target to the tally and prints its line
+  local t=$1 log="$work/$1.log" status
+  status=$(cat "$work/$t.rc")
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   execs=${execs:-0}
   corpus=$(find "$work/$t" -type f | wc -l)
   seeds=$(find "fuzz/corpus/$t" -type f 2>/dev/null | wc -l)
   total_execs=$((total_execs + execs))
-  if [ $status -eq 0 ]; then
+  if [ "$status" -eq 0 ]; then
     passed=$((passed + 1))
     printf 'fuzz %-16s ok      %10d executions in %ss (%d seeds, %d new inputs)\n' "$t" "$execs" "$secs" "$seeds" "$corpus"
   else
@@ -78,6 +83,14 @@ for t in $targets; do
     tail -40 "$log" | sed 's/^/    /'
     ls fuzz/artifacts/"$t"/ 2>/dev/null | sed "s|^|    artifact: fuzz/artifacts/$t/|"
   fi
+}
+set -- $targets
+while [ $# -gt 0 ]; do
+  pair=("$1"); shift
+  if [ $# -gt 0 ]; then pair+=("$1"); shift; fi
+  for t in "${pair[@]}"; do run_target "$t" & done
+  wait
+  for t in "${pair[@]}"; do report "$t"; done
 done
 echo "fuzz executions in all: $total_execs ($secs s per target)"
 echo "fuzz: $passed passed, $failed failed"
