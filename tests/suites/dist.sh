@@ -141,8 +141,9 @@ share="$cli/share"
   [ -s "$share/fish/vendor_completions.d/phlo.fish" ] &&
   bash -c "source '$share/bash-completion/completions/phlo' && complete -p phlo" > /dev/null &&
   zcat "$share/man/man1/phlo.1.gz" | grep -q '^\.TH phlo 1' &&
-  zcat "$share/man/man1/phlo-mpc-cold-transfer.1.gz" | grep -q 'trigger'
-step "bash, zsh and fish completions and the man pages are installed (bash loads its own)" $?
+  zcat "$share/man/man1/phlo-mpc-cold-transfer.1.gz" | grep -q 'trigger' &&
+  [ -s "$share/doc/phlo/LICENSE-MIT" ] && [ -s "$share/doc/phlo/LICENSE-APACHE" ] && [ ! -e "$cli/README" ]
+step "completions (bash loads its own), man pages and licences (share/doc/phlo) are installed" $?
 debug_ok() { # debug_ok FILE DEBUGFILE: FILE is stripped and links DEBUGFILE, which has the DWARF
   ! readelf -S "$1" | grep -q '\.debug_info' && readelf -S "$2" | grep -q '\.debug_info' &&
     [ "$(readelf --string-dump=.gnu_debuglink "$1" | sed -n 's/^ *\[ *0\] *//p')" = "$(basename "$2")" ]
@@ -209,6 +210,8 @@ tar -xzf "$work/dl/libphlo-$version-$t-debug.tar.gz" -C "$work" &&
   debug_ok "$prefix/lib/libphlo.so.$version" "$work/libphlo-$version-$t-debug/lib/.debug/libphlo.so.$version.debug" &&
   ! readelf -S "$prefix/lib/libphlo.a" 2>/dev/null | grep -q '\.debug_info'
 step "libphlo.so and libphlo.a are stripped; the shared library's debug file is in the -debug tarball" $?
+[ -s "$prefix/share/doc/libphlo/LICENSE-MIT" ] && [ -s "$prefix/share/doc/libphlo/LICENSE-APACHE" ]
+step "libphlo's licences are installed (share/doc/libphlo)" $?
 
 # The header alone, in every language standard promised.
 printf '#include <phlo.h>\nint main(void) { return phlo_version() == 0; }\n' > "$work/h.c"
