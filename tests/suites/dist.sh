@@ -48,8 +48,20 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. The artifacts.
-say "building the release artifacts (scripts/dist; the release build takes a few minutes)"
-scripts/dist
+# Wait for a background run started by scripts/test (PHLO_DIST_BUILD: its log and exit status
+# are PHLO_DIST_BUILD.log and .rc), else run it here.
+wait_for() { # wait_for PREFIX: waits for PREFIX.rc, prints PREFIX.log, returns the status
+  while [ ! -s "$1.rc" ]; do sleep 1; done
+  cat "$1.log"
+  return "$(cat "$1.rc")"
+}
+if [ -n "${PHLO_DIST_BUILD:-}" ]; then
+  say "waiting for scripts/dist, started in the background by scripts/test"
+  wait_for "$PHLO_DIST_BUILD"
+else
+  say "building the release artifacts (scripts/dist; the release build takes a few minutes)"
+  scripts/dist
+fi
 step "scripts/dist built the artifacts" $?
 dist="$root/target/dist"
 version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)

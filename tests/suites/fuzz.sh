@@ -6,6 +6,9 @@
 #   tests/suites/fuzz.sh                      every target, FUZZ_SECONDS (default 10) each
 #   FUZZ_SECONDS=600 tests/suites/fuzz.sh     the long run (scripts/test passes FUZZ_SECONDS on)
 #   FUZZ_TARGETS="validators" tests/suites/fuzz.sh
+#   FUZZ_BUILD_ONLY=1 tests/suites/fuzz.sh    install cargo-fuzz and build, run nothing (scripts/test
+#                                             does this in the background; PHLO_FUZZ_BUILD then names
+#                                             that build's log and exit status, and this waits for it)
 #
 # The machine has one stable toolchain; cargo-fuzz needs a few unstable rustc flags (the
 # sanitizer), which RUSTC_BOOTSTRAP=1 allows on stable. The committed seeds in fuzz/corpus/<target>
@@ -20,6 +23,13 @@ export CARGO_TERM_COLOR=never
 # mutates for 10 s (the seeds alone cover every operation and error shape).
 secs=${FUZZ_SECONDS:-10}
 cargo_fuzz_version=0.13.2
+
+# A build started in the background by scripts/test: wait for it (its log says how it went).
+if [ -n "${PHLO_FUZZ_BUILD:-}" ] && [ -z "${FUZZ_BUILD_ONLY:-}" ]; then
+  echo "waiting for the fuzz build started in the background by scripts/test"
+  while [ ! -s "$PHLO_FUZZ_BUILD.rc" ]; do sleep 1; done
+  cat "$PHLO_FUZZ_BUILD.log"
+fi
 
 # cargo-fuzz under target/tools, found by cargo as `cargo fuzz` through PATH.
 if ! scripts/tool cargo-fuzz "$cargo_fuzz_version" >/dev/null; then
@@ -51,7 +61,9 @@ if ! cargo fuzz build "${flags[@]}" 2>&1 | tail -3; then
   exit 1
 fi
 
-echo "built in $((SECONDS - t0)) s; running each target for $secs s"
+echo "built in $((SECONDS - t0)) s"
+[ -z "${FUZZ_BUILD_ONLY:-}" ] || exit 0
+echo "running each target for $secs s"
 passed=0
 failed=0
 total_execs=0
