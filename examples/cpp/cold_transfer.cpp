@@ -5,7 +5,7 @@
 // Build: c++ -std=c++17 cold_transfer.cpp $(pkg-config --cflags --libs phlo) -o cold_transfer
 #include <iostream>
 
-#include "phlo.hpp"
+#include <phlo.hpp>
 
 int main() {
   try {

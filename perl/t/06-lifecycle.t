@@ -161,7 +161,7 @@ sub load_in_child {
     return ($status, scalar <$fh>);
 }
 
-subtest 'a missing library is a clear message naming all three places' => sub {
+subtest 'a missing library is a clear message naming every place searched' => sub {
     my $lib = File::Spec->catdir($FindBin::Bin, '..', 'lib');
 
     my ($status, $err) = load_in_child($lib, PLIVO_PHLO_LIB => '/nonexistent/libphlo.so');
@@ -181,12 +181,37 @@ subtest 'a missing library is a clear message naming all three places' => sub {
     isnt($status, 0, 'no library anywhere: loading fails');
     like($err, qr/libphlo not found/, 'says libphlo was not found');
     like($err, qr/PLIVO_PHLO_LIB/, 'names the environment variable');
-    like($err, qr{target/release/libphlo\.so}, 'names target/release');
-    like($err, qr{target/debug/libphlo\.so}, 'names target/debug');
+    like($err, qr{auto/Plivo/PHLO/libphlo\.so in \@INC}, 'names the installed place');
     like($err, qr/system library path/, 'names the system library path');
+    unlike($err, qr{target/(?:release|debug)}, 'a copy outside a checkout looks in no build directory');
 
     ($status, $err) = load_in_child("$tmp/perl/lib", PLIVO_PHLO_LIB => Plivo::PHLO->library_path);
     is($status, 0, 'the same copy loads with PLIVO_PHLO_LIB') or diag $err;
+
+    # Installed as `make install` does: the library in auto/Plivo/PHLO/ of an @INC directory
+    # (here another one than the module's, as the architecture directory is), no variable set.
+    my $arch = File::Temp->newdir;
+    File::Path::make_path("$arch/auto/Plivo/PHLO");
+    File::Copy::copy(Plivo::PHLO->library_path, "$arch/auto/Plivo/PHLO/libphlo.so") or die "copy: $!";
+    my ($pid_status, $path) = (undef, undef);
+    {
+        my $out = File::Temp->new;
+        my $pid = fork // die "fork: $!";
+        if (!$pid) {
+            delete @ENV{qw(PLIVO_PHLO_LIB CARGO_TARGET_DIR LD_LIBRARY_PATH)};
+            open STDOUT, '>', $out->filename or POSIX::_exit(126);
+            open STDERR, '>&', \*STDOUT or POSIX::_exit(126);
+            exec $^X, "-I$tmp/perl/lib", "-I$arch", '-e', 'require Plivo::PHLO; print Plivo::PHLO->library_path'
+              or POSIX::_exit(127);
+        }
+        waitpid($pid, 0);
+        $pid_status = $? >> 8;
+        open my $fh, '<', $out->filename or die;
+        local $/;
+        $path = <$fh>;
+    }
+    is($pid_status, 0, 'a copy with libphlo installed beside it in @INC loads with no variable set') or diag $path;
+    is($path, "$arch/auto/Plivo/PHLO/libphlo.so", 'and loads that one');
 };
 
 is_deeply(\@warnings, [], 'no warnings') or diag explain \@warnings;

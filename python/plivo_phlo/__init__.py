@@ -76,6 +76,11 @@ def __getattr__(name: str) -> object:
         return phlo if name == "phlo" else phlo.RestClient
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
+def __dir__() -> list[str]:
+    # The lazily imported names are public too: list them before their first use.
+    return sorted(set(globals()) | set(__all__))
+
 __all__ = [
     "__version__",
     "DEFAULT_BASE_URL",

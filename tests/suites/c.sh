@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # C: the C ABI (libphlo) end to end.
 #   1. builds libphlo and the simulator (debug);
-#   2. regenerates include/phlo.h with the pinned cbindgen and fails on any difference;
+#   2. regenerates include/phlo.h with the pinned cbindgen (installed under target/tools) and
+#      fails on any difference;
 #   3. checks the header's version macros against the workspace version in Cargo.toml;
 #   4. installs into a temporary prefix and builds a program with `pkg-config --cflags --libs phlo`
 #      (shared) and against libphlo.a with `pkg-config --static` (static);
@@ -52,11 +53,8 @@ step "libphlo.so, libphlo.a and phlo-sim built" $?
 [ "$failed" -eq 0 ] || finish
 
 # 2. header
-if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $CBINDGEN_VERSION" ]; then
-  echo "installing cbindgen $CBINDGEN_VERSION"
-  cargo install cbindgen --version "$CBINDGEN_VERSION" --locked --quiet
-fi
-cbindgen --quiet --config crates/phlo-ffi/cbindgen.toml --output "$work/phlo.h" crates/phlo-ffi &&
+cbindgen=$(scripts/tool cbindgen "$CBINDGEN_VERSION") &&
+"$cbindgen" --quiet --config crates/phlo-ffi/cbindgen.toml --output "$work/phlo.h" crates/phlo-ffi &&
   diff -u include/phlo.h "$work/phlo.h"
 step "include/phlo.h is what cbindgen $CBINDGEN_VERSION generates (regenerate and commit if not)" $?
 
@@ -104,7 +102,7 @@ step "pkg-config --modversion phlo is $ws_version" $?
 # shellcheck disable=SC2046
 cc "${CFLAGS[@]}" examples/c/cold_transfer.c $(pkg-config --cflags --libs phlo) -o "$work/ct_pkgconfig"
 step "cc \$(pkg-config --cflags --libs phlo) builds examples/c/cold_transfer.c" $?
-run_example "the pkg-config build runs against the installed libphlo.so" "$work/ct_pkgconfig" LD_LIBRARY_PATH="$prefix/lib"
+run_example "the pkg-config build runs against the installed libphlo.so, without LD_LIBRARY_PATH (rpath from phlo.pc)" "$work/ct_pkgconfig"
 # shellcheck disable=SC2046
 cc "${CFLAGS[@]}" examples/c/cold_transfer.c $(pkg-config --cflags phlo) "$prefix/lib/libphlo.a" \
   $(pkg-config --static --libs-only-l phlo | sed 's/-lphlo//') -o "$work/ct_static"
@@ -174,6 +172,7 @@ report() { # report NAME RC OUT ERR SECONDS
 run_tests() { # run_tests NAME COMMAND...: runs it against the suite's simulator (reset first)
   local name=$1; shift
   local t0=$SECONDS
+  echo "running $name ..."
   sim_reset
   "$@" > "$work/tests.out" 2> "$work/tests.err"
   local rc=$?

@@ -3,9 +3,12 @@
 # time: the request path every binding takes (operation name + JSON parameters), response
 # decoding, the input validators, and the retry policy. See fuzz/ and docs/reliability.md.
 #
-#   tests/suites/fuzz.sh                      every target, FUZZ_SECONDS (default 60) each
-#   FUZZ_SECONDS=600 tests/suites/fuzz.sh     longer
+#   tests/suites/fuzz.sh                      every target, FUZZ_SECONDS (default 10) each
+#   FUZZ_SECONDS=600 tests/suites/fuzz.sh     the long run (scripts/test passes FUZZ_SECONDS on)
 #   FUZZ_TARGETS="validators" tests/suites/fuzz.sh
+#   FUZZ_BUILD_ONLY=1 tests/suites/fuzz.sh    install cargo-fuzz and build, run nothing (scripts/test
+#                                             does this in the background; PHLO_FUZZ_BUILD then names
+#                                             that build's log and exit status, and this waits for it)
 #
 # The machine has one stable toolchain; cargo-fuzz needs a few unstable rustc flags (the
 # sanitizer), which RUSTC_BOOTSTRAP=1 allows on stable. The committed seeds in fuzz/corpus/<target>
@@ -16,46 +19,74 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 export RUSTC_BOOTSTRAP=1
 export CARGO_TERM_COLOR=never
-secs=${FUZZ_SECONDS:-60}
+# The default is a short run, part of every test command: each target replays its seeds and
+# mutates for 10 s (the seeds alone cover every operation and error shape).
+secs=${FUZZ_SECONDS:-10}
 cargo_fuzz_version=0.13.2
 
-if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "installing cargo-fuzz $cargo_fuzz_version"
-  cargo install cargo-fuzz --locked --version "$cargo_fuzz_version" >/dev/null 2>&1 ||
-    cargo install cargo-fuzz --locked --version "$cargo_fuzz_version" || {
-    echo "fuzz: 0 passed, 1 failed"
-    exit 1
-  }
+# A build started in the background by scripts/test: wait for it (its log says how it went).
+if [ -n "${PHLO_FUZZ_BUILD:-}" ] && [ -z "${FUZZ_BUILD_ONLY:-}" ]; then
+  echo "waiting for the fuzz build started in the background by scripts/test"
+  while [ ! -s "$PHLO_FUZZ_BUILD.rc" ]; do sleep 1; done
+  cat "$PHLO_FUZZ_BUILD.log"
+fi
+
+# cargo-fuzz under target/tools, found by cargo as `cargo fuzz` through PATH.
+if ! scripts/tool cargo-fuzz "$cargo_fuzz_version" >/dev/null; then
+  echo "fuzz: 0 passed, 1 failed"
+  exit 1
+fi
+export PATH="$(pwd)/target/tools/bin:$PATH"
+
+# fuzz/Cargo.lock is committed: a build must not rewrite it (the checkout stays clean).
+if ! cargo metadata --manifest-path fuzz/Cargo.toml --locked --offline --format-version 1 >/dev/null 2>&1 &&
+  ! cargo metadata --manifest-path fuzz/Cargo.toml --locked --format-version 1 >/dev/null 2>&1; then
+  echo "fuzz/Cargo.lock is not current: run 'cargo update --manifest-path fuzz/Cargo.toml --workspace' and commit it"
+  echo "fuzz: 0 passed, 1 failed"
+  exit 1
 fi
 
 targets=${FUZZ_TARGETS:-$(cargo fuzz list)}
 n_targets=$(wc -w <<<"$targets")
-# -a: debug assertions and overflow checks, so an arithmetic overflow is a finding too.
+# -a: debug assertions and overflow checks, so an arithmetic overflow is a finding too. A short
+# run (60 s or less per target, the test command's) builds unoptimised (--dev): the build is the
+# larger part of it, and an optimised one takes several minutes more on two cores for a few
+# seconds of faster execution. Longer runs build optimised.
 flags=(-a)
-echo "building $n_targets fuzz targets ($(cargo fuzz --version))"
+[ "$secs" -le 60 ] && flags+=(--dev)
+echo "building $n_targets fuzz targets ($(cargo fuzz --version); instrumented, about a minute)"
+t0=$SECONDS
 if ! cargo fuzz build "${flags[@]}" 2>&1 | tail -3; then
   echo "fuzz: 0 passed, $n_targets failed (build)"
   exit 1
 fi
 
+echo "built in $((SECONDS - t0)) s"
+[ -z "${FUZZ_BUILD_ONLY:-}" ] || exit 0
+echo "running each target for $secs s"
 passed=0
 failed=0
 total_execs=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in $targets; do
+# Two targets at a time, one per core (libFuzzer runs one process per target).
+run_target() { # run_target TARGET: fuzzes it; its log is $work/TARGET.log, its exit status $work/TARGET.rc
+  local t=$1
   mkdir -p "$work/$t"
-  args=(-max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
+  local args=(-max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048)
   [ -f "fuzz/dict/$t.dict" ] && args+=(-dict="fuzz/dict/$t.dict")
-  log="$work/$t.log"
-  cargo fuzz run "${flags[@]}" "$t" "$work/$t" "fuzz/corpus/$t" -- "${args[@]}" >"$log" 2>&1
-  status=$?
+  cargo fuzz run "${flags[@]}" "$t" "$work/$t" "fuzz/corpus/$t" -- "${args[@]}" >"$work/$t.log" 2>&1
+  echo $? > "$work/$t.rc"
+}
+report() { # report TARGET: adds a finished target to the tally and prints its line
+  local t=$1 log="$work/$1.log" status
+  status=$(cat "$work/$t.rc")
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   execs=${execs:-0}
   corpus=$(find "$work/$t" -type f | wc -l)
   seeds=$(find "fuzz/corpus/$t" -type f 2>/dev/null | wc -l)
   total_execs=$((total_execs + execs))
-  if [ $status -eq 0 ]; then
+  if [ "$status" -eq 0 ]; then
     passed=$((passed + 1))
     printf 'fuzz %-16s ok      %10d executions in %ss (%d seeds, %d new inputs)\n' "$t" "$execs" "$secs" "$seeds" "$corpus"
   else
@@ -64,6 +95,14 @@ for t in $targets; do
     tail -40 "$log" | sed 's/^/    /'
     ls fuzz/artifacts/"$t"/ 2>/dev/null | sed "s|^|    artifact: fuzz/artifacts/$t/|"
   fi
+}
+set -- $targets
+while [ $# -gt 0 ]; do
+  pair=("$1"); shift
+  if [ $# -gt 0 ]; then pair+=("$1"); shift; fi
+  for t in "${pair[@]}"; do run_target "$t" & done
+  wait
+  for t in "${pair[@]}"; do report "$t"; done
 done
 echo "fuzz executions in all: $total_execs ($secs s per target)"
 echo "fuzz: $passed passed, $failed failed"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Python: the plivo-phlo package end to end, as a user installs it.
 #   1. creates a fresh virtual environment (target/py-venv);
-#   2. `pip install ./python` (maturin builds the phlo-py extension in the workspace's target dir,
-#      release profile), plus pytest, mypy, anyio (its pytest plugin runs the async tests),
-#      uvloop (the async tests run on asyncio's loop and on uvloop) and the official SDK
-#      (plivo==4.63.0, for the differential tests only);
+#   2. installs the package: the wheel of scripts/dist when PHLO_WHEEL names it (scripts/test sets
+#      it after the dist suite built and checked it), else `pip install ./python` (maturin builds
+#      the phlo-py extension in the workspace's target dir, release profile); plus pytest, mypy,
+#      anyio (its pytest plugin runs the async tests), uvloop (the async tests run on asyncio's
+#      loop and on uvloop) and the official SDK (plivo==4.63.0, for the differential tests only);
 #   3. runs python/tests with pytest against the installed package (not the source tree): every
 #      operation against the in-process simulator, every exception class, the drop-in RestClient's
 #      requests and, side by side with the official SDK, its results (test_differential.py),
@@ -25,15 +26,22 @@ PYTHON=${PYTHON:-python3}
 fail() { echo "python: $*" >&2; echo "python: 0 passed, 1 failed"; exit 1; }
 
 mkdir -p "$root/target"
+echo "creating target/py-venv (a fresh virtual environment) and upgrading its pip"
 "$PYTHON" -m venv --clear "$venv" || fail "cannot create a virtual environment with $PYTHON"
 py="$venv/bin/python"
 "$py" -m pip install -q --upgrade pip >"$log" 2>&1 || { cat "$log"; fail "cannot upgrade pip"; }
-echo "installing ./python (builds the extension; log in target/py-install.log)"
+if [ -n "${PHLO_WHEEL:-}" ]; then
+  package=$PHLO_WHEEL
+  echo "installing $(basename "$package") (the release wheel) with the test dependencies"
+else
+  package=./python
+  echo "installing ./python (builds the extension, a minute or more; log in target/py-install.log)"
+fi
 # plivo==4.63.0 is the official SDK, a test-only dependency: python/tests/test_differential.py
 # drives it and the drop-in side by side against the simulator.
-if ! "$py" -m pip install ./python pytest mypy anyio uvloop plivo==4.63.0 >>"$log" 2>&1; then
+if ! "$py" -m pip install "$package" pytest mypy anyio uvloop plivo==4.63.0 >>"$log" 2>&1; then
   tail -n 60 "$log"
-  fail "pip install ./python failed"
+  fail "pip install $package failed"
 fi
 installed=$("$py" -c 'import plivo_phlo; print(plivo_phlo.__file__)') || fail "cannot import plivo_phlo"
 case "$installed" in
@@ -46,6 +54,7 @@ esac
 cd "$root/target"
 unset PLIVO_AUTH_ID PLIVO_AUTH_TOKEN PLIVO_PHLO_BASE_URL
 status=0
+echo "running python/tests with pytest (about a minute)"
 "$venv/bin/pytest" -p no:cacheprovider -q "$root/python/tests" 2>&1 | tee "$root/target/py-tests.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed)' "$root/target/py-tests.log" | tail -n 1)

@@ -5,19 +5,33 @@
 //! line to standard error and exit with a code per error kind (see [`exit_code`]).
 
 mod args;
+mod docs;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use plivo_phlo::{Client, Config, ErrorKind, RawResponse};
 
 use args::Cli;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = docs::command().get_matches();
+    if let Some(code) = docs::run(&matches) {
+        return code;
+    }
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match run(&cli) {
-        Ok(resp) => {
+        // `phlo operations` lists the table: no request was made, so no status line.
+        Ok(None) => {
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                plivo_phlo::operations_json()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Some(resp)) => {
             if !cli.quiet {
                 eprintln!("status: {}", resp.status);
             }
@@ -54,13 +68,10 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
     }
 }
 
-fn run(cli: &Cli) -> plivo_phlo::Result<RawResponse> {
+/// Sends the command's operation; `None` for `phlo operations`, which needs no client.
+fn run(cli: &Cli) -> plivo_phlo::Result<Option<RawResponse>> {
     let Some(op) = cli.command.operation()? else {
-        // `phlo operations` lists the table and needs no client.
-        return Ok(RawResponse {
-            status: 200,
-            body: plivo_phlo::operations_json(),
-        });
+        return Ok(None);
     };
     let mut builder = Config::builder();
     // The embedded simulator lives as long as this call; its credentials replace the env's.
@@ -93,5 +104,5 @@ fn run(cli: &Cli) -> plivo_phlo::Result<RawResponse> {
         });
     }
     let client = Client::new(builder.build()?)?;
-    client.execute(&op)
+    client.execute(&op).map(Some)
 }

@@ -151,8 +151,68 @@ fn every_subcommand_reaches_the_simulator_through_the_environment() {
             "{args:?}"
         );
     }
-    let ops: Value = stdout_json(&phlo(&["operations"], &[]));
+    let o = phlo(&["operations"], &[]);
+    let ops: Value = stdout_json(&o);
     assert_eq!(ops.as_array().unwrap().len(), plivo_phlo::OPERATIONS.len());
+    // Nothing was requested, so there is no status to report.
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn completions_and_man_pages_come_from_the_command_line_definition() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef phlo"),
+        ("fish", "complete -c phlo"),
+    ] {
+        let o = phlo(&["completions", shell], &[]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let text = String::from_utf8(o.stdout).unwrap();
+        for word in [
+            marker,
+            "cold-transfer",
+            "trigger-source",
+            "get-phlo",
+            "operations",
+        ] {
+            assert!(text.contains(word), "{shell} completions lack {word:?}");
+        }
+    }
+    let o = phlo(&["completions", "tcsh"], &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+
+    let dir = std::env::temp_dir().join(format!("phlo-man-{}", std::process::id()));
+    let o = phlo(&["man", dir.to_str().unwrap()], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = std::fs::read_to_string(dir.join("phlo.1")).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH phlo 1"),
+        "{page}"
+    );
+    assert!(page.contains("PLIVO_AUTH_TOKEN"));
+    let sub = std::fs::read_to_string(dir.join("phlo-mpc-cold-transfer.1")).unwrap();
+    assert!(sub.contains("trigger\\-source"), "{sub}");
+    // The hidden generator does not document itself.
+    assert!(!dir.join("phlo-man.1").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_retried_timeout_says_how_many_attempts_it_took() {
+    let sim = Simulator::start().unwrap();
+    // Three slow answers: each attempt of the read times out.
+    sim.push_fault(serde_json::json!({"kind": "latency", "ms": 1500, "count": 3}))
+        .unwrap();
+    let c = creds(&sim);
+    let o = phlo(&["--timeout", "0.2", "get-phlo", P], &with_env(&c));
+    assert_eq!(o.status.code(), Some(8), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.starts_with("phlo: timeout: "), "{err}");
+    assert!(err.contains("after 3 attempts"), "{err}");
 }
 
 #[test]

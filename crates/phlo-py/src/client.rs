@@ -235,6 +235,9 @@ impl Client {
 impl Client {
     #[new]
     #[pyo3(signature = (auth_id=None, auth_token=None, base_url=None, timeout=None, max_retries=None, *, connect_timeout=None, proxy=None, ca_cert_pem=None, validation=None))]
+    #[pyo3(
+        text_signature = "(auth_id=None, auth_token=None, base_url=None, timeout=None, max_retries=None, *, connect_timeout=None, proxy=None, ca_cert_pem=None, validation=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,

@@ -1,17 +1,23 @@
 //! `phlo-sim`: run the PHLO runner API simulator as a process.
 //!
-//! Prints its base URL as the first line of stdout, then serves until SIGINT or SIGTERM.
+//! Prints its base URL as the first line of stdout, then (unless `--quiet`) the credentials and
+//! demo ids to use, and serves until SIGINT or SIGTERM. `phlo-sim --reset URL` restores a running
+//! simulator's start state.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use phlo_sim::{SimConfig, Simulator, DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN};
+use phlo_sim::{
+    SimConfig, Simulator, DEFAULT_AUTH_ID, DEFAULT_AUTH_TOKEN, DEMO_BRIDGE_NODE_ID,
+    DEMO_MPC_NODE_ID, DEMO_PHLO_ID,
+};
 
 const HELP: &str = "\
 phlo-sim: a stateful simulator of Plivo's PHLO runner API (HTTP/1.1 on loopback)
 
 USAGE:
     phlo-sim [OPTIONS]
+    phlo-sim --reset URL
 
 OPTIONS:
     --host HOST           Address to bind [default: 127.0.0.1]
@@ -23,13 +29,21 @@ OPTIONS:
                           [default: MAXXXXXXXXXXXXXXXXXX / token123]
     --auth-token TOKEN    The token for the preceding --auth-id
     --status-200          Answer 200 instead of 201 to successful POSTs
+    -q, --quiet           Print only the base URL line
+    --reset URL           Restore the start state of the simulator serving at URL
+                          (POST URL/_sim/reset) and exit
     -h, --help            Print this help
     -V, --version         Print the version
 
 OUTPUT:
-    The first line of stdout is the base URL, e.g. `http://127.0.0.1:40123` (no /v1);
-    nothing else is written to stdout. Errors go to stderr. The process serves until it
-    receives SIGINT or SIGTERM.
+    The first line of stdout is the base URL, e.g. `http://127.0.0.1:40123` (no /v1).
+    Then, unless --quiet, the credentials to use (the demo token; a token given with
+    --auth-token is never printed) and the demo PHLO, node and member ids, as lines that
+    start with `#` or `export`; nothing else is written to stdout. Errors go to stderr.
+    The process serves until it receives SIGINT or SIGTERM.
+
+    The demo call is stateful: a cold transfer makes its initiator leave, so the same
+    transfer a second time is a 400 that says so. `phlo-sim --reset URL` starts it over.
 
 RUNNER API (Basic auth):
     GET  /v1/phlo/{P}                                 get a PHLO
@@ -73,9 +87,21 @@ FAULTS (each {\"kind\": K, \"count\": 1, \"method\": M?, \"path_prefix\": P?, ..
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let config = match parse_args(&args) {
-        Ok(Some(c)) => c,
-        Ok(None) => return ExitCode::SUCCESS,
+    let (config, quiet) = match parse_args(&args) {
+        Ok(Parsed::Serve { config, quiet }) => (config, quiet),
+        Ok(Parsed::Done) => return ExitCode::SUCCESS,
+        Ok(Parsed::Reset(url)) => {
+            return match reset(&url) {
+                Ok(()) => {
+                    println!("reset {url}: the demo PHLOs, calls and members are as at start");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("phlo-sim: --reset {url}: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Err(e) => {
             eprintln!("phlo-sim: {e}\nTry `phlo-sim --help`.");
             return ExitCode::from(2);
@@ -90,7 +116,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let sim = match Simulator::start_with(config) {
+    let sim = match Simulator::start_with(config.clone()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("phlo-sim: cannot start: {e}");
@@ -100,6 +126,9 @@ fn main() -> ExitCode {
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{}", sim.base_url());
+        if !quiet {
+            let _ = out.write_all(banner(&config, sim.base_url()).as_bytes());
+        }
         let _ = out.flush();
     }
     runtime.block_on(signals.wait());
@@ -150,9 +179,93 @@ fn install_signal_handlers() -> std::io::Result<(tokio::runtime::Runtime, Signal
     Ok((rt, signals))
 }
 
-/// Parses the command line; `Ok(None)` means help or version was printed.
-fn parse_args(args: &[String]) -> Result<Option<SimConfig>, String> {
+/// What the command line asks for.
+enum Parsed {
+    /// Serve with this config; `quiet` prints only the URL line.
+    Serve { config: SimConfig, quiet: bool },
+    /// Reset the simulator at this base URL.
+    Reset(String),
+    /// Help or version was printed.
+    Done,
+}
+
+/// What is printed after the URL line: how to point a client at this simulator, and the ids of
+/// the demo fixture (when it is the one served). A token given on the command line is not
+/// printed; the demo one is public.
+fn banner(config: &SimConfig, url: &str) -> String {
+    let mut b = String::new();
+    let accounts = &config.accounts;
+    let default = accounts.len() == 1
+        && accounts[0].0 == DEFAULT_AUTH_ID
+        && accounts[0].1 == DEFAULT_AUTH_TOKEN;
+    b += &format!(
+        "# phlo-sim {}: the PHLO runner API on loopback; stop it with Ctrl-C\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    if default {
+        b += &format!(
+            "export PLIVO_PHLO_BASE_URL={url} PLIVO_AUTH_ID={DEFAULT_AUTH_ID} PLIVO_AUTH_TOKEN={DEFAULT_AUTH_TOKEN}\n"
+        );
+    } else {
+        b += &format!("export PLIVO_PHLO_BASE_URL={url}\n");
+        for (id, _) in accounts {
+            b += &format!("# accepts PLIVO_AUTH_ID={id} with the token given for it\n");
+        }
+    }
+    if config.fixture.is_some() {
+        b += "# PHLOs: from --fixture (see GET /_sim/state)\n";
+    } else {
+        b += &format!(
+            "# demo PHLO {DEMO_PHLO_ID}\n\
+             #   multi-party-call node {DEMO_MPC_NODE_ID}: agent +14152223333 and customer +14153336666 connected\n\
+             #   conference-bridge node {DEMO_BRIDGE_NODE_ID}: +14155550123 and +14155550124 connected\n\
+             # try: phlo mpc cold-transfer {DEMO_PHLO_ID} {DEMO_MPC_NODE_ID} --to +14152225555 --trigger-source +14152223333\n\
+             # the initiator then leaves the call: to run it again, phlo-sim --reset {url}\n"
+        );
+    }
+    b
+}
+
+/// `POST {url}/_sim/reset` over plain HTTP/1.1 on a std socket (the simulator serves loopback
+/// HTTP only); `Err` says what went wrong.
+fn reset(url: &str) -> Result<(), String> {
+    let rest = url
+        .trim_end_matches('/')
+        .strip_prefix("http://")
+        .ok_or("not an http:// URL (the one phlo-sim printed first)")?;
+    let (authority, prefix) = match rest.split_once('/') {
+        Some((a, p)) => (a, format!("/{p}")),
+        None => (rest, String::new()),
+    };
+    let mut stream = std::net::TcpStream::connect(authority).map_err(|e| e.to_string())?;
+    let timeout = Some(std::time::Duration::from_secs(10));
+    let _ = stream.set_read_timeout(timeout);
+    let _ = stream.set_write_timeout(timeout);
+    write!(
+        stream,
+        "POST {prefix}/_sim/reset HTTP/1.1\r\nHost: {authority}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut answer = Vec::new();
+    stream
+        .take(64 << 10)
+        .read_to_end(&mut answer)
+        .map_err(|e| e.to_string())?;
+    let answer = String::from_utf8_lossy(&answer);
+    let status_line = answer.lines().next().unwrap_or("");
+    match status_line.split(' ').nth(1) {
+        Some(s) if s.starts_with('2') => Ok(()),
+        _ => Err(format!(
+            "not a phlo-sim there (answered {:?})",
+            status_line.chars().take(80).collect::<String>()
+        )),
+    }
+}
+
+/// Parses the command line.
+fn parse_args(args: &[String]) -> Result<Parsed, String> {
     let mut config = SimConfig::default();
+    let mut quiet = false;
     let mut ids: Vec<String> = Vec::new();
     let mut tokens: Vec<String> = Vec::new();
     let mut fixture_file: Option<String> = None;
@@ -174,11 +287,18 @@ fn parse_args(args: &[String]) -> Result<Option<SimConfig>, String> {
         match flag {
             "-h" | "--help" => {
                 print!("{HELP}");
-                return Ok(None);
+                return Ok(Parsed::Done);
             }
             "-V" | "--version" => {
                 println!("phlo-sim {}", env!("CARGO_PKG_VERSION"));
-                return Ok(None);
+                return Ok(Parsed::Done);
+            }
+            "--reset" => return Ok(Parsed::Reset(value("--reset")?)),
+            "-q" | "--quiet" => {
+                if inline.is_some() {
+                    return Err("--quiet takes no value".into());
+                }
+                quiet = true;
             }
             "--host" => config.host = Some(value("--host")?),
             "--port" => {
@@ -218,5 +338,5 @@ fn parse_args(args: &[String]) -> Result<Option<SimConfig>, String> {
         phlo_sim::fixture::validate(&value).map_err(|e| format!("--fixture {path}: {e}"))?;
         config.fixture = Some(value);
     }
-    Ok(Some(config))
+    Ok(Parsed::Serve { config, quiet })
 }

@@ -7,6 +7,12 @@ use serde_json::{json, Map, Value};
 pub(crate) const BAD_ACTION: &str = "Invalid value provided for action.";
 /// Message of a 400 when `trigger_source` is not a connected member.
 pub(crate) const BAD_TRIGGER: &str = "Invalid value provided for trigger_source.";
+/// Message of that 400 when `trigger_source` was in the call and has left it: the service's
+/// sentence, then why and how to start over, since the likeliest cause is running the demo cold
+/// transfer a second time (its initiator leaves the call).
+pub(crate) const LEFT_TRIGGER: &str = "Invalid value provided for trigger_source. \
+(phlo-sim: this member has already left the call, as the initiator of a cold transfer does; \
+restore the demo call with `phlo-sim --reset URL` or POST URL/_sim/reset)";
 /// Message of a 400 when `to` is already in the call.
 pub(crate) const BAD_TO: &str = "Invalid value provided for to.";
 
@@ -263,6 +269,7 @@ impl Node {
         }
         match self.live_index(trigger) {
             Some(i) if self.members[i].state == MemberState::Connected => {}
+            None if self.index(trigger).is_some() => return Err(Refusal::Bad(LEFT_TRIGGER)),
             _ => return Err(Refusal::Bad(BAD_TRIGGER)),
         }
         if self.live_index(to).is_some() {

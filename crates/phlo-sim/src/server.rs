@@ -27,7 +27,7 @@ use tokio::time::Sleep;
 use crate::api::{self, Reply};
 use crate::faults::{self, BodyStyle, Fault, FaultKind};
 use crate::fixture;
-use crate::state::{LogEntry, Shared, Since};
+use crate::state::{prefix_text, LogEntry, Shared, Since, LOG_BODY_PREFIX, LOG_HEADER_PREFIX};
 use crate::util::{percent_decode, uuid_v4};
 
 /// Largest request body read; a larger one is answered 413.
@@ -336,11 +336,12 @@ async fn respond(
             .map(|(k, v)| {
                 (
                     k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    prefix_text(v.as_bytes(), LOG_HEADER_PREFIX),
                 )
             })
             .collect(),
         body: String::new(),
+        body_bytes: 0,
         status: None,
         fault: fault.as_ref().map(Fault::name),
     };
@@ -354,7 +355,8 @@ async fn respond(
             return reply_response(&reply);
         }
     };
-    entry.body = String::from_utf8_lossy(&body).into_owned();
+    entry.body = prefix_text(&body, LOG_BODY_PREFIX);
+    entry.body_bytes = body.len();
 
     // Faults that answer without touching state.
     if let Some(resp) = fault.as_ref().and_then(|f| stateless_fault(&f.kind)) {

@@ -10,6 +10,15 @@ use crate::fixture::Phlos;
 
 /// How many request-log entries are kept (the oldest are dropped first).
 pub(crate) const LOG_CAPACITY: usize = 10_000;
+/// How many bytes of each request body the log keeps (the length is kept whole): bodies are
+/// accepted up to 16 MiB, and keeping them whole let a few large requests grow the process by
+/// hundreds of MB.
+pub(crate) const LOG_BODY_PREFIX: usize = 4096;
+/// How many bytes of each header value the log keeps.
+pub(crate) const LOG_HEADER_PREFIX: usize = 1024;
+/// The most bytes the log holds in all (bodies, headers, paths); the oldest entries are dropped
+/// first, so a flood of large requests cannot grow it past this.
+pub(crate) const LOG_BYTES: usize = 32 << 20;
 /// How many runs are kept for `GET /v1/phlo/{P}/runs/{R}` (the oldest are dropped first).
 pub(crate) const RUN_CAPACITY: usize = 10_000;
 
@@ -30,10 +39,26 @@ pub(crate) struct LogEntry {
     pub(crate) path: String,
     pub(crate) query: String,
     pub(crate) headers: Vec<(String, String)>,
+    /// The first [`LOG_BODY_PREFIX`] bytes of the body (lossy UTF-8).
     pub(crate) body: String,
+    /// The body's whole length in bytes.
+    pub(crate) body_bytes: usize,
     /// The status sent; `None` when the connection was reset instead.
     pub(crate) status: Option<u16>,
     pub(crate) fault: Option<&'static str>,
+}
+
+impl LogEntry {
+    /// The bytes this entry holds, as counted against [`LOG_BYTES`].
+    fn size(&self) -> usize {
+        let headers: usize = self.headers.iter().map(|(k, v)| k.len() + v.len()).sum();
+        self.method.len() + self.path.len() + self.query.len() + headers + self.body.len()
+    }
+}
+
+/// The first `max` bytes of `bytes` as text (lossy UTF-8; a character cut in two becomes U+FFFD).
+pub(crate) fn prefix_text(bytes: &[u8], max: usize) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(max)]).into_owned()
 }
 
 /// The mutable state.
@@ -43,6 +68,8 @@ pub(crate) struct Inner {
     run_order: VecDeque<String>,
     pub(crate) faults: VecDeque<Fault>,
     log: VecDeque<(u64, LogEntry)>,
+    /// The sum of [`LogEntry::size`] over `log`.
+    log_bytes: usize,
     /// API requests logged since the last reset (also the last `seq` handed out).
     total: u64,
     /// Requests dropped by `reset_before` since the last reset.
@@ -117,6 +144,7 @@ impl Inner {
             run_order: VecDeque::new(),
             faults: VecDeque::new(),
             log: VecDeque::new(),
+            log_bytes: 0,
             total: 0,
             resets_before: 0,
             status_200,
@@ -157,19 +185,24 @@ impl Inner {
         self.runs.insert(id, run);
     }
 
-    /// Appends to the request log, dropping the oldest beyond [`LOG_CAPACITY`].
+    /// Appends to the request log, dropping the oldest beyond [`LOG_CAPACITY`] entries or
+    /// [`LOG_BYTES`] bytes.
     pub(crate) fn log(&mut self, entry: LogEntry) {
         self.total += 1;
-        if self.log.len() >= LOG_CAPACITY {
-            self.log.pop_front();
-        }
+        self.log_bytes += entry.size();
         self.log.push_back((self.total, entry));
+        while self.log.len() > LOG_CAPACITY || (self.log_bytes > LOG_BYTES && self.log.len() > 1) {
+            if let Some((_, old)) = self.log.pop_front() {
+                self.log_bytes -= old.size();
+            }
+        }
     }
 
     /// Clears the request log and its counters.
     pub(crate) fn clear_log(&mut self) {
         self.log_generation += 1;
         self.log.clear();
+        self.log_bytes = 0;
         self.total = 0;
         self.resets_before = 0;
     }
@@ -230,6 +263,7 @@ impl Inner {
                     "query": e.query,
                     "headers": headers,
                     "body": e.body,
+                    "body_bytes": e.body_bytes,
                     "status": e.status,
                     "fault": e.fault,
                     "connection": e.connection,

@@ -96,10 +96,19 @@ fn seed_cold_transfer() {
     let node = t.node(N);
     assert_eq!(node["members"]["+14152225555"]["role"], "agent");
     assert_eq!(node["call_active"], true);
-    // The initiator has left: it can no longer trigger anything.
+    // The initiator has left: it can no longer trigger anything, and the 400 says how to start
+    // over (the service's sentence first).
     let r = t.post(&t.mpc_path(), SEED);
     assert_eq!(r.status, 400);
-    assert_eq!(r.error(), "Invalid value provided for trigger_source.");
+    let e = r.error();
+    assert!(
+        e.starts_with("Invalid value provided for trigger_source. (phlo-sim: "),
+        "{e}"
+    );
+    assert!(
+        e.contains("already left") && e.contains("/_sim/reset") && e.contains("--reset"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -35,7 +35,7 @@ fn signal(child: &Child, sig: &str) {
 
 #[test]
 fn prints_url_first_and_stops_on_sigterm() {
-    let (mut child, url, mut rest) = spawn(&["--port", "0"]);
+    let (mut child, url, mut rest) = spawn(&["--port", "0", "--quiet"]);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
     assert_ne!(port, 0);
@@ -51,10 +51,154 @@ fn prints_url_first_and_stops_on_sigterm() {
     signal(&child, "-TERM");
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");
-    // Nothing else on stdout.
+    // With --quiet, nothing else on stdout.
     let mut more = String::new();
     rest.read_to_string(&mut more).unwrap();
     assert_eq!(more, "");
+}
+
+#[test]
+fn prints_the_credentials_and_demo_ids_after_the_url_and_resets_on_request() {
+    let (mut child, url, rest) = spawn(&[]);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    // The banner, read up to its last line.
+    let mut banner = String::new();
+    for line in rest.lines() {
+        let line = line.unwrap();
+        let last = line.contains("--reset");
+        banner += &line;
+        banner += "\n";
+        if last {
+            break;
+        }
+    }
+    let export = format!(
+        "export PLIVO_PHLO_BASE_URL={url} PLIVO_AUTH_ID={} PLIVO_AUTH_TOKEN={}",
+        phlo_sim::DEFAULT_AUTH_ID,
+        phlo_sim::DEFAULT_AUTH_TOKEN
+    );
+    assert!(banner.contains(&export), "{banner}");
+    for id in [
+        P,
+        phlo_sim::DEMO_MPC_NODE_ID,
+        phlo_sim::DEMO_BRIDGE_NODE_ID,
+        "+14152223333",
+    ] {
+        assert!(banner.contains(id), "{id} missing from {banner}");
+    }
+    assert!(
+        banner.contains(&format!("phlo-sim --reset {url}")),
+        "{banner}"
+    );
+
+    // The seed transfer twice: the second 400 explains, and `--reset URL` makes it work again.
+    let transfer = || {
+        client()
+            .post(format!("{url}/v1/phlo/{P}/multi_party_call/{}", phlo_sim::DEMO_MPC_NODE_ID))
+            .basic_auth(phlo_sim::DEFAULT_AUTH_ID, Some(phlo_sim::DEFAULT_AUTH_TOKEN))
+            .header("content-type", "application/json")
+            .body(r#"{"action":"cold_transfer","to":"+14152225555","role":"agent","trigger_source":"+14152223333"}"#)
+            .send()
+            .unwrap()
+    };
+    assert_eq!(transfer().status().as_u16(), 201);
+    let again = transfer();
+    assert_eq!(again.status().as_u16(), 400);
+    let text = again.text().unwrap();
+    assert!(
+        text.contains("already left") && text.contains("--reset"),
+        "{text}"
+    );
+    let o = Command::new(BIN).args(["--reset", &url]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(transfer().status().as_u16(), 201);
+    // Resetting what is not a simulator fails with a message.
+    let o = Command::new(BIN)
+        .args(["--reset", "http://127.0.0.1:1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).starts_with("phlo-sim: --reset "));
+    signal(&child, "-TERM");
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn a_custom_token_is_not_printed() {
+    let (mut child, url, rest) = spawn(&[
+        "--auth-id",
+        "MAYYYYYYYYYYYYYYYYYY",
+        "--auth-token",
+        "s3cret-Tok-99",
+    ]);
+    let mut banner = String::new();
+    for line in rest.lines() {
+        let line = line.unwrap();
+        let last = line.contains("--reset");
+        banner += &line;
+        if last {
+            break;
+        }
+    }
+    assert!(
+        banner.contains(&format!("PLIVO_PHLO_BASE_URL={url}")),
+        "{banner}"
+    );
+    assert!(banner.contains("MAYYYYYYYYYYYYYYYYYY"), "{banner}");
+    assert!(!banner.contains("s3cret-Tok-99"), "{banner}");
+    signal(&child, "-TERM");
+    assert!(child.wait().unwrap().success());
+}
+
+/// Resident memory of a process, in KiB, from /proc.
+#[cfg(target_os = "linux")]
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_stays_bounded_whatever_it_is_sent() {
+    let (mut child, url, _) = spawn(&["--quiet"]);
+    let before = rss_kib(child.id());
+    // Forty 15 MiB bodies without credentials (each answered 401), then read the log.
+    let body = vec![b'x'; 15 << 20];
+    let c = client();
+    for _ in 0..40 {
+        let r = c
+            .post(format!(
+                "{url}/v1/phlo/{P}/multi_party_call/{}",
+                phlo_sim::DEMO_MPC_NODE_ID
+            ))
+            .body(body.clone())
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 401);
+    }
+    let text = c
+        .get(format!("{url}/_sim/requests"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let reqs = log["requests"].as_array().unwrap();
+    assert_eq!(reqs.len(), 40);
+    for r in reqs {
+        assert_eq!(r["body_bytes"], 15 << 20);
+        assert_eq!(r["body"].as_str().unwrap().len(), 4096);
+    }
+    let after = rss_kib(child.id());
+    // Kept whole, the bodies alone would be 600 MiB; what remains is the allocator's high-water
+    // mark of one request in flight.
+    assert!(
+        after < before + 256 * 1024,
+        "RSS grew from {before} KiB to {after} KiB"
+    );
+    signal(&child, "-TERM");
+    assert!(child.wait().unwrap().success());
 }
 
 #[test]

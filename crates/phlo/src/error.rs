@@ -271,20 +271,53 @@ impl Error {
     }
 }
 
+/// `{:?}` is the one-line [`Display`](fmt::Display) form, so a `main` that returns
+/// `Result<(), plivo_phlo::Error>` prints `Error: timeout: ... (after 3 attempts)`; `{:#?}` lists
+/// every field (the body is already scrubbed of the credentials).
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.fmt(f)
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
+        let i = &*self.inner;
+        f.debug_struct("Error")
+            .field("kind", &i.kind)
+            .field("message", &i.message)
+            .field("status", &i.status)
+            .field("api_id", &i.api_id)
+            .field("field", &i.field)
+            .field("retry_after", &i.retry_after)
+            .field("attempts", &i.attempts)
+            .field("not_sent", &i.not_sent)
+            .field("body", &i.body)
+            .finish()
     }
 }
 
+/// `kind: message`, then in parentheses what is known of the answer: the HTTP status, the
+/// service's `api_id`, and the number of attempts when there was more than one (a timeout after
+/// three attempts took three times the timeout, plus the pauses between them).
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.inner.kind, self.inner.message)?;
-        match (self.inner.status, &self.inner.api_id) {
-            (Some(s), Some(id)) => write!(f, " (HTTP {s}, api_id {id})"),
-            (Some(s), None) => write!(f, " (HTTP {s})"),
-            _ => Ok(()),
+        let i = &*self.inner;
+        write!(f, "{}: {}", i.kind, i.message)?;
+        let mut sep = " (";
+        if let Some(s) = i.status {
+            write!(f, "{sep}HTTP {s}")?;
+            sep = ", ";
         }
+        if let Some(id) = &i.api_id {
+            write!(f, "{sep}api_id {id}")?;
+            sep = ", ";
+        }
+        if i.attempts > 1 {
+            write!(f, "{sep}after {} attempts", i.attempts)?;
+            sep = ", ";
+        }
+        if sep == ", " {
+            f.write_str(")")?;
+        }
+        Ok(())
     }
 }
 
@@ -439,6 +472,31 @@ mod tests {
                 "connection",
                 "decode"
             ]
+        );
+    }
+
+    #[test]
+    fn display_names_the_attempts_and_debug_reads_like_display() {
+        let e = Error::new(ErrorKind::Timeout, "timed out waiting for the response");
+        assert_eq!(e.to_string(), "timeout: timed out waiting for the response");
+        let e = e.with_attempts(1);
+        assert_eq!(e.to_string(), "timeout: timed out waiting for the response");
+        let e = e.with_attempts(3);
+        assert_eq!(
+            e.to_string(),
+            "timeout: timed out waiting for the response (after 3 attempts)"
+        );
+        assert_eq!(format!("{e:?}"), e.to_string());
+        let e = Error::from_response(503, r#"{"api_id":"a-1","error":"busy"}"#, "/v1/x")
+            .with_attempts(3);
+        assert_eq!(
+            e.to_string(),
+            "server: busy (HTTP 503, api_id a-1, after 3 attempts)"
+        );
+        let alt = format!("{e:#?}");
+        assert!(
+            alt.starts_with("Error {") && alt.contains("attempts: 3"),
+            "{alt}"
         );
     }
 

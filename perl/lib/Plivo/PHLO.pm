@@ -473,9 +473,12 @@ error are the same either way; only the cost differs (see F<docs/perl.md>).
 =head2 Finding libphlo
 
 The library is loaded when the module is first used, from, in order: C<$ENV{PLIVO_PHLO_LIB}> (a
-path to F<libphlo.so>); F<target/release> then F<target/debug> of the repository the module lives
-in (and of C<$ENV{CARGO_TARGET_DIR}>); the system library path. When it is nowhere,
-C<use Plivo::PHLO> dies with a message naming all three. See L<Plivo::PHLO::FFI>.
+path to F<libphlo.so>); when the module is the one in a checkout of the repository,
+F<target/release> then F<target/debug> there (and in C<$ENV{CARGO_TARGET_DIR}>); the copy that
+the distribution's C<make install> put beside the module (F<auto/Plivo/PHLO/libphlo.so> in an
+C<@INC> directory), or the installed libphlo it was built against (found by pkg-config); the
+system library path. When it is nowhere, C<use Plivo::PHLO> dies with a message naming every
+place searched. See L<Plivo::PHLO::FFI>.
 
 =head2 Threads and processes
 

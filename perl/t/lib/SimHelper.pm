@@ -56,7 +56,8 @@ sub start {
     my ($class, @args) = @_;
     my $bin = binary();
     unless (-x $bin) {
-        my $why = "phlo-sim not built ($bin); run cargo build -p phlo-sim";
+        my $why = "no phlo-sim at $bin: set PHLO_SIM to a phlo-sim binary (the phlo release "
+          . "tarball has one; in a checkout, cargo build -p phlo-sim)";
         Test::More::BAIL_OUT($why) if $ENV{PHLO_TEST_REQUIRE_SIM};
         Test::More::plan(skip_all => $why);
     }

@@ -30,40 +30,71 @@ our $LIB_FILE =
   : $^O eq 'MSWin32' ? 'phlo.dll'
   :                    'libphlo.so';
 
-# The repository root, from this file's own path: <root>/perl/lib/Plivo/PHLO/FFI.pm.
+# The repository root when this file is the checkout's perl/lib/Plivo/PHLO/FFI.pm (it has the
+# workspace's Cargo.toml and crates/phlo-ffi); undef for an installed copy.
 sub _repo_root {
     # abs_path resolves '..' (as in -I t/../lib) and symlinks, so the walk up is exact.
     my $here = Cwd::abs_path(__FILE__) // File::Spec->rel2abs(__FILE__);
     my $dir  = File::Basename::dirname($here);    # .../perl/lib/Plivo/PHLO
     for (1 .. 4) { $dir = File::Basename::dirname($dir) }
-    return $dir;
+    return -f File::Spec->catfile($dir, 'Cargo.toml') && -d File::Spec->catdir($dir, 'crates', 'phlo-ffi')
+      ? $dir
+      : undef;
+}
+
+# Where the distribution's `make install` puts libphlo (as XS modules put their .so): in
+# auto/Plivo/PHLO/ of an @INC directory. Beside it, libphlo.location names a libphlo found by
+# pkg-config when the distribution was built against an installed one.
+sub _installed {
+    my ($tried) = @_;
+    my @dirs = grep { defined && !ref } @INC;
+    for my $inc (@dirs) {
+        my $auto = File::Spec->catdir($inc, 'auto', 'Plivo', 'PHLO');
+        my $p = File::Spec->catfile($auto, $LIB_FILE);
+        return $p if -f $p;
+        my $loc = File::Spec->catfile($auto, 'libphlo.location');
+        if (-f $loc && open my $fh, '<', $loc) {
+            chomp(my $path = <$fh> // '');
+            close $fh;
+            return $path if length $path && -f $path;
+            push @$tried, "$path (named by $loc, missing)";
+        }
+    }
+    push @$tried, "auto/Plivo/PHLO/$LIB_FILE in \@INC";
+    return undef;
 }
 
 # Returns the path of libphlo, or dies with one message naming every place that was searched.
+# The order: PLIVO_PHLO_LIB; in a checkout, its build directories; the copy installed with the
+# module (or the one it was built against); the system library path.
 sub find_library {
     my @tried;
     if (defined(my $env = $ENV{PLIVO_PHLO_LIB})) {
         return $env if length $env && -f $env;
         # A set variable is a decision: do not silently fall back to another build.
         Carp::croak("libphlo not found: PLIVO_PHLO_LIB is set to '$env', which is not a file. "
-              . "Unset it to search target/release, target/debug and the system library path, "
-              . "or point it at a built $LIB_FILE (cargo build -p phlo-ffi --release)");
+              . "Unset it to search the installed module and the system library path, "
+              . "or point it at a built $LIB_FILE");
     }
     push @tried, 'the environment variable PLIVO_PHLO_LIB (not set)';
 
-    my $root = _repo_root();
-    my @targets;
-    push @targets, $ENV{CARGO_TARGET_DIR} if defined $ENV{CARGO_TARGET_DIR} && length $ENV{CARGO_TARGET_DIR};
-    push @targets, File::Spec->catdir($root, 'target');
-    my @build;
-    for my $t (@targets) {
-        for my $profile (qw(release debug)) {
-            my $p = File::Spec->catfile($t, $profile, $LIB_FILE);
-            return $p if -f $p;
-            push @build, $p;
+    if (defined(my $root = _repo_root())) {
+        my @targets;
+        push @targets, $ENV{CARGO_TARGET_DIR} if defined $ENV{CARGO_TARGET_DIR} && length $ENV{CARGO_TARGET_DIR};
+        push @targets, File::Spec->catdir($root, 'target');
+        my @build;
+        for my $t (@targets) {
+            for my $profile (qw(release debug)) {
+                my $p = File::Spec->catfile($t, $profile, $LIB_FILE);
+                return $p if -f $p;
+                push @build, $p;
+            }
         }
+        push @tried, 'the build directories ' . join(', ', @build);
     }
-    push @tried, 'the build directories ' . join(', ', @build);
+
+    my $installed = _installed(\@tried);
+    return $installed if defined $installed;
 
     my $system;
     if (eval { require FFI::CheckLib; 1 }) {
@@ -76,8 +107,9 @@ sub find_library {
     push @tried, 'the system library path (' . $LIB_FILE . ' via the dynamic loader)';
 
     Carp::croak("libphlo not found; searched " . join('; ', @tried)
-          . ". Build it with 'cargo build -p phlo-ffi --release' in the repository, "
-          . "set PLIVO_PHLO_LIB to the path of $LIB_FILE, or install it on the system library path");
+          . ". Install the Plivo-PHLO distribution (perl Makefile.PL && make && make install "
+          . "builds libphlo with cargo and installs it beside the module), "
+          . "set PLIVO_PHLO_LIB to the path of $LIB_FILE, or install libphlo on the system library path");
 }
 
 # ---------------------------------------------------------------------------------------------
