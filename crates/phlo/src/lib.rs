@@ -16,16 +16,20 @@
 //! # Ok::<(), plivo_phlo::Error>(())
 //! ```
 //!
-//! The crate is organised as: [`config`] (credentials, base URL, timeouts), [`ops`] (every
-//! operation as data), [`validate`] (checks before the network), [`retry`] (the retry policy),
-//! [`models`] (typed responses), [`error`] (the one error type), and the [`Client`].
+//! The crate is organised as: [`config`] (credentials, base URL, timeouts), [`options`] (every
+//! setting by name, the one table the bindings read), [`ops`] (every operation as data, the
+//! table the typed methods of every binding are made from), [`validate`] (checks before the
+//! network), [`retry`] (the retry policy), [`models`] (typed responses), [`error`] (the one
+//! error type), and the [`Client`].
 #![warn(missing_docs)]
 
 pub mod client;
 pub mod config;
 pub mod error;
 pub mod models;
+mod methods;
 pub mod ops;
+pub mod options;
 pub mod retry;
 mod transport;
 pub mod validate;
@@ -34,6 +38,10 @@ pub use client::Client;
 pub use config::{Config, ConfigBuilder, Secret, VERSION};
 pub use error::{Error, ErrorKind, Result};
 pub use models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
-pub use ops::{operations_json, Method, NodeType, OpSpec, Operation, Request, OPERATIONS};
+pub use ops::{
+    operations_json, Endpoint, Method, Model, NodeType, OpSpec, Operation, ParamKind, ParamSpec,
+    Request, OPERATIONS, PARAMS,
+};
+pub use options::{options_json, OptionKind, OptionSpec, OptionValue, OPTIONS};
 pub use retry::{ActionRetry, RetryPolicy};
 pub use transport::CallOptions;
