@@ -75,7 +75,13 @@ fn doc_lines(indent: &str, text: &str) -> String {
             continue;
         }
         let lead = line.len() - line.trim_start().len();
-        let cont = " ".repeat(lead + if line.trim_start().starts_with("- ") { 2 } else { 0 });
+        let cont = " ".repeat(
+            lead + if line.trim_start().starts_with("- ") {
+                2
+            } else {
+                0
+            },
+        );
         let mut cur = String::new();
         for word in line.trim_start().split(' ') {
             if !cur.is_empty() && cur.len() + 1 + word.len() > width - lead {
@@ -209,10 +215,12 @@ fn core_methods(s: &RustSurface) -> String {
         // The parameter lines as a Markdown list with the names in code.
         doc = doc
             .lines()
-            .map(|l| match l.strip_prefix("- ").and_then(|r| r.split_once(": ")) {
-                Some((name, rest)) => format!("- `{name}`: {rest}"),
-                None => l.to_owned(),
-            })
+            .map(
+                |l| match l.strip_prefix("- ").and_then(|r| r.split_once(": ")) {
+                    Some((name, rest)) => format!("- `{name}`: {rest}"),
+                    None => l.to_owned(),
+                },
+            )
             .collect::<Vec<_>>()
             .join("\n");
         doc.push_str(
@@ -266,6 +274,11 @@ fn core_methods(s: &RustSurface) -> String {
 // The Python classes
 // ----------------------------------------------------------------------------------------------
 
+/// The options a Python client's constructor also takes by position, after the credentials, in
+/// this order (the signature the Python API has had from the start); the others are
+/// keyword-only.
+pub const PY_POSITIONAL: [&str; 3] = ["base_url", "timeout", "max_retries"];
+
 /// The Python class of a model's results.
 pub fn py_class(model: Model) -> &'static str {
     match model {
@@ -292,20 +305,29 @@ fn py_methods(s: &PySurface) -> String {
          impl {class} {{\n",
         class = s.class
     ));
-    // The constructor: credentials and base_url positional, every other option by keyword.
-    let options: Vec<&str> = OPTIONS.iter().map(|o| o.name).collect();
-    let kw: Vec<String> = options
+    // The constructor: the credentials and PY_POSITIONAL options may be positional, every
+    // other option is keyword-only.
+    let positional: Vec<&str> = PY_POSITIONAL.to_vec();
+    let keyword: Vec<&str> = OPTIONS
         .iter()
-        .filter(|n| **n != "base_url")
+        .map(|o| o.name)
+        .filter(|n| !PY_POSITIONAL.contains(n))
+        .collect();
+    let sig: Vec<String> = ["auth_id", "auth_token"]
+        .iter()
+        .chain(&positional)
         .map(|n| format!("{n}=None"))
+        .chain(std::iter::once("*".to_owned()))
+        .chain(keyword.iter().map(|n| format!("{n}=None")))
         .collect();
     t.push_str(&format!(
-        "    #[new]\n    #[pyo3(signature = (auth_id=None, auth_token=None, base_url=None, *, {}))]\n",
-        kw.join(", ")
+        "    #[new]\n    #[pyo3(signature = ({}))]\n",
+        sig.join(", ")
     ));
     t.push_str("    #[allow(clippy::too_many_arguments)]\n");
-    let option_args: Vec<String> = std::iter::once("base_url")
-        .chain(options.iter().copied().filter(|n| *n != "base_url"))
+    let all: Vec<&str> = positional.iter().chain(&keyword).copied().collect();
+    let option_args: Vec<String> = all
+        .iter()
         .map(|n| format!("{n}: Option<Bound<'_, PyAny>>"))
         .collect();
     t.push_str(&format!(
@@ -313,12 +335,9 @@ fn py_methods(s: &PySurface) -> String {
         option_args.join(", "),
         s.class
     ));
-    let pairs: Vec<String> = std::iter::once("base_url")
-        .chain(options.iter().copied().filter(|n| *n != "base_url"))
-        .map(|n| format!("({n:?}, {n})"))
-        .collect();
+    let pairs: Vec<String> = all.iter().map(|n| format!("({n:?}, {n})")).collect();
     t.push_str(&format!(
-        "        {}::build(py, auth_id, auth_token, [{}])\n    }}\n\n",
+        "        {}::from_args(py, auth_id, auth_token, [{}])\n    }}\n\n",
         s.class,
         pairs.join(", ")
     ));
@@ -364,7 +383,11 @@ fn py_methods(s: &PySurface) -> String {
         } else {
             class.to_owned()
         };
-        let py = if s.is_async { "py: Python<'py>" } else { "py: Python<'_>" };
+        let py = if s.is_async {
+            "py: Python<'py>"
+        } else {
+            "py: Python<'_>"
+        };
         let lifetime = if s.is_async { "<'py>" } else { "" };
         t.push_str(&format!(
             "    fn {}{lifetime}(&self, {py}, {}) -> PyResult<{ret}> {{\n",

@@ -4,7 +4,7 @@
 use plivo_phlo::ops::RowParam;
 use plivo_phlo::{Endpoint, OpSpec, OptionKind, OptionSpec, ParamKind, OPERATIONS, OPTIONS};
 
-use crate::code::{optional_note, py_class};
+use crate::code::{optional_note, py_class, PY_POSITIONAL};
 use crate::{Output, PY_SURFACES};
 
 /// Every generated region.
@@ -13,7 +13,11 @@ pub fn outputs() -> Vec<Output> {
     let region = |path, name, text| Output::Region { path, name, text };
     let stubs = "python/plivo_phlo/_native.pyi";
     for s in PY_SURFACES {
-        out.push(region(stubs, s.stub_region, py_stub_class(s.class, s.is_async)));
+        out.push(region(
+            stubs,
+            s.stub_region,
+            py_stub_class(s.class, s.is_async),
+        ));
     }
     out.push(region(stubs, "Simulator.client", py_stub_sim_client()));
     let ffi = "crates/phlo-ffi/src/client.rs";
@@ -35,7 +39,11 @@ pub fn outputs() -> Vec<Output> {
     out.push(region("README.md", "options", md_options()));
     out.push(region("README.md", "operations", md_rust_operations()));
     out.push(region("docs/python.md", "options", md_python_options()));
-    out.push(region("docs/python.md", "operations", md_python_operations()));
+    out.push(region(
+        "docs/python.md",
+        "operations",
+        md_python_operations(),
+    ));
     out.push(region("docs/perl.md", "options", md_perl_options()));
     out.push(region("docs/perl.md", "operations", md_perl_operations()));
     out.push(region("docs/c-api.md", "options", md_c_options()));
@@ -104,11 +112,11 @@ fn py_option_type(o: &OptionSpec) -> String {
     }
 }
 
-/// The stub lines of the keyword-only options (all but `base_url`), indented by `indent`.
-fn py_option_params(indent: &str) -> String {
+/// The stub lines of the options `keep` selects, indented by `indent`.
+fn py_option_params(indent: &str, keep: impl Fn(&str) -> bool) -> String {
     OPTIONS
         .iter()
-        .filter(|o| o.name != "base_url")
+        .filter(|o| keep(o.name))
         .map(|o| format!("{indent}{}: {} = None,\n", o.name, py_option_type(o)))
         .collect()
 }
@@ -132,8 +140,14 @@ fn py_param(p: &RowParam) -> String {
 /// The stub of a client class's constructor and methods.
 fn py_stub_class(class: &str, is_async: bool) -> String {
     let mut t = String::new();
-    t.push_str("    def __new__(\n        cls,\n        auth_id: Optional[str] = None,\n        auth_token: Optional[str] = None,\n        base_url: Optional[str] = None,\n        *,\n");
-    t.push_str(&py_option_params("        "));
+    t.push_str("    def __new__(\n        cls,\n        auth_id: Optional[str] = None,\n        auth_token: Optional[str] = None,\n");
+    for name in PY_POSITIONAL {
+        t.push_str(&py_option_params("        ", |n| n == name));
+    }
+    t.push_str("        *,\n");
+    t.push_str(&py_option_params("        ", |n| {
+        !PY_POSITIONAL.contains(&n)
+    }));
     t.push_str(&format!("    ) -> {class}: ...\n"));
     for row in OPERATIONS {
         let params: Vec<String> = std::iter::once("self".to_owned())
@@ -156,7 +170,10 @@ fn py_stub_class(class: &str, is_async: bool) -> String {
             }
             t.push_str(&format!("    ) -> {ret}:\n"));
         }
-        t.push_str(&format!("        \"\"\"{}\"\"\"\n", row.doc.replace('`', "``")));
+        t.push_str(&format!(
+            "        \"\"\"{}\"\"\"\n",
+            row.doc.replace('`', "``")
+        ));
     }
     t
 }
@@ -164,7 +181,7 @@ fn py_stub_class(class: &str, is_async: bool) -> String {
 /// The stub of `Simulator.client`: every option but `base_url`, by keyword.
 fn py_stub_sim_client() -> String {
     let mut t = String::from("    def client(\n        self,\n        *,\n");
-    t.push_str(&py_option_params("        "));
+    t.push_str(&py_option_params("        ", |n| n != "base_url"));
     t.push_str("    ) -> Client: ...\n");
     t
 }
@@ -198,7 +215,8 @@ fn md_python_operations() -> String {
 }
 
 fn md_python_options() -> String {
-    let mut t = String::from("| option | kind | default | what it does |\n| --- | --- | --- | --- |\n");
+    let mut t =
+        String::from("| option | kind | default | what it does |\n| --- | --- | --- | --- |\n");
     for o in OPTIONS {
         t.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
@@ -260,7 +278,7 @@ fn c_options() -> String {
             _ => default_words(o),
         };
         let text = format!(
-            "`\"{}\"` ({}; default {}): {}",
+            "`\"{}\"` ({}; default {}). {}",
             o.name,
             kind_words(o),
             default,
@@ -272,7 +290,10 @@ fn c_options() -> String {
 }
 
 fn c_operations() -> String {
-    let names: Vec<String> = OPERATIONS.iter().map(|r| format!("`{}`,", r.name)).collect();
+    let names: Vec<String> = OPERATIONS
+        .iter()
+        .map(|r| format!("`{}`,", r.name))
+        .collect();
     let mut text = names.join(" ");
     text.pop();
     text.push('.');
@@ -280,7 +301,9 @@ fn c_operations() -> String {
 }
 
 fn md_c_operations() -> String {
-    let mut t = String::from("| operation | parameters (`?`: optional) | what it does |\n| --- | --- | --- |\n");
+    let mut t = String::from(
+        "| operation | parameters (`?`: optional) | what it does |\n| --- | --- | --- |\n",
+    );
     for row in OPERATIONS {
         t.push_str(&format!(
             "| `{}` | `{}` | {} |\n",
@@ -293,7 +316,8 @@ fn md_c_operations() -> String {
 }
 
 fn md_c_options() -> String {
-    let mut t = String::from("| key | JSON value | default | what it does |\n| --- | --- | --- | --- |\n");
+    let mut t =
+        String::from("| key | JSON value | default | what it does |\n| --- | --- | --- | --- |\n");
     for o in OPTIONS {
         let kind = match o.kind {
             OptionKind::Text | OptionKind::Pem | OptionKind::Choice(_) => {
@@ -343,17 +367,18 @@ fn pod_params(row: &OpSpec) -> String {
     if params.is_empty() {
         return String::new();
     }
-    let mut t = String::from("=over 4\n\n");
+    // Paragraphs, not `=item`s: the same parameter in many operations would make POD link
+    // targets of the same name.
+    let mut t = String::new();
     for p in &params {
         let how = if p.spec.named { " (by name)" } else { "" };
         t.push_str(&format!(
-            "=item C<{}>{how}\n\n{}{}\n\n",
+            "C<{}>{how}: {}{}\n\n",
             p.spec.name,
             p.spec.doc,
-            optional_note(row, p)
+            optional_note(row, p).replace('`', "")
         ));
     }
-    t.push_str("=back\n\n");
     t
 }
 
@@ -376,7 +401,7 @@ fn pod_options() -> String {
             _ => default_words(o),
         };
         t.push_str(&format!(
-            "=item {}\n\n{} ({}; default {})\n\n",
+            "=item {}\n\n{} ({}; default {}.)\n\n",
             o.name,
             o.doc,
             kind_words(o),
@@ -444,7 +469,8 @@ fn md_perl_operations() -> String {
 }
 
 fn md_perl_options() -> String {
-    let mut t = String::from("| option | value | default | what it does |\n| --- | --- | --- | --- |\n");
+    let mut t =
+        String::from("| option | value | default | what it does |\n| --- | --- | --- | --- |\n");
     for o in OPTIONS {
         let default = match o.name {
             "user_agent_suffix" => "`Perl: 5.x.y`".to_owned(),
@@ -466,7 +492,8 @@ fn md_perl_options() -> String {
 // ----------------------------------------------------------------------------------------------
 
 fn md_options() -> String {
-    let mut t = String::from("| option | kind | default | what it does |\n| --- | --- | --- | --- |\n");
+    let mut t =
+        String::from("| option | kind | default | what it does |\n| --- | --- | --- | --- |\n");
     for o in OPTIONS {
         t.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",

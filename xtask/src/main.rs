@@ -145,8 +145,8 @@ fn run(check: bool) -> Result<Vec<String>, String> {
                         files.entry(path.to_owned()).or_insert((old.clone(), old))
                     }
                 };
-                entry.1 = replace_region(&entry.1, name, &text)
-                    .map_err(|e| format!("{path}: {e}"))?;
+                entry.1 =
+                    replace_region(&entry.1, name, &text).map_err(|e| format!("{path}: {e}"))?;
             }
         }
     }
@@ -171,8 +171,7 @@ fn replace_region(text: &str, name: &str, body: &str) -> Result<String, String> 
     // The marker, not followed by more of a name (`x` is not `xy`).
     let is = |l: &str, marker: &str| {
         l.match_indices(marker).any(|(i, m)| {
-            !l[i + m.len()..]
-                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            !l[i + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
         })
     };
     let b = lines

@@ -132,7 +132,20 @@ impl Client {
     /// parameters, e.g. `call("mpc_cold_transfer", &json!({...}))`. This is how the bindings
     /// reach every operation.
     pub fn call(&self, name: &str, params: &Map<String, Value>) -> Result<RawResponse> {
-        self.execute(&Operation::from_params(name, params)?)
+        self.execute(&self.operation(name, params)?)
+    }
+
+    /// [`Operation::from_params`] for this client: an error (which may quote a name the caller
+    /// gave, and a caller may give anything, the token included) has the credentials scrubbed,
+    /// as every error of a call has.
+    pub fn operation(&self, name: &str, params: &Map<String, Value>) -> Result<Operation> {
+        Operation::from_params(name, params).map_err(|e| self.inner.transport.scrub(e))
+    }
+
+    /// [`Operation::from_strings`] for this client, its error scrubbed as
+    /// [`Client::operation`]'s.
+    pub fn operation_from_strings(&self, name: &str, params: &[(&str, &str)]) -> Result<Operation> {
+        Operation::from_strings(name, params).map_err(|e| self.inner.transport.scrub(e))
     }
 
     /// [`Client::call`] with name/value string pairs instead of a JSON object, e.g.
@@ -140,11 +153,13 @@ impl Client {
     /// typed helpers of the bindings take this path, with nothing to encode or parse on the way
     /// in (see [`Operation::from_strings`]).
     pub fn call_strings(&self, name: &str, params: &[(&str, &str)]) -> Result<RawResponse> {
-        self.execute(&Operation::from_strings(name, params)?)
+        self.execute(&self.operation_from_strings(name, params)?)
     }
 
     fn send(&self, op: &Operation, opts: &CallOptions) -> Result<Reply> {
-        let req = op.request(&self.inner.config.auth_id)?;
+        let req = op
+            .request(&self.inner.config.auth_id)
+            .map_err(|e| self.inner.transport.scrub(e))?;
         let policy = opts.retry.as_ref().unwrap_or(&self.inner.config.retry);
         self.inner.transport.send(&req, policy, opts.timeout)
     }

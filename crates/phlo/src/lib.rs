@@ -26,8 +26,8 @@
 pub mod client;
 pub mod config;
 pub mod error;
-pub mod models;
 mod methods;
+pub mod models;
 pub mod ops;
 pub mod options;
 pub mod retry;

@@ -22,6 +22,19 @@ pub enum NodeType {
 }
 
 impl NodeType {
+    /// Both node types.
+    pub const ALL: [NodeType; 2] = [NodeType::MultiPartyCall, NodeType::ConferenceBridge];
+
+    /// The short name that starts the names of the operations on this node type with a fixed
+    /// type (`mpc_cold_transfer`, `bridge_member_mute`): `mpc` or `bridge`. The CLI groups
+    /// those operations under it (`phlo mpc cold-transfer`).
+    pub fn short_name(self) -> &'static str {
+        match self {
+            NodeType::MultiPartyCall => "mpc",
+            NodeType::ConferenceBridge => "bridge",
+        }
+    }
+
     /// The path segment and `node_type` value: `multi_party_call` or `conference_bridge`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -786,9 +799,10 @@ const fn const_eq(a: &str, b: &str) -> bool {
 
 /// The table of named operations as a JSON array, for bindings and tools that list the
 /// operations or make their methods at run time. One object per row:
-/// `{"name", "params": [required..], "optional": [..], "named": [..], "endpoint", "action",
-/// "node_type", "default_role", "doc"}`, where `named` lists the parameters taken by name
-/// ([`ParamSpec::named`]) and absent values are `null`.
+/// `{"name", "params": [required..], "optional": [..], "named": [..], "kinds": {name: kind},
+/// "endpoint", "action", "node_type", "default_role", "doc"}`, where `named` lists the
+/// parameters taken by name ([`ParamSpec::named`]), `kinds` gives each parameter's
+/// [`ParamKind::as_str`], and absent values are `null`.
 pub fn operations_json() -> String {
     let rows: Vec<Value> = OPERATIONS
         .iter()
@@ -799,11 +813,16 @@ pub fn operations_json() -> String {
                     .map(|p| p.spec.name)
                     .collect::<Vec<_>>()
             };
+            let kinds: Map<String, Value> = s
+                .params()
+                .map(|p| (p.spec.name.to_owned(), Value::from(p.spec.kind.as_str())))
+                .collect();
             serde_json::json!({
                 "name": s.name,
                 "params": names(|p| p.required),
                 "optional": names(|p| !p.required),
                 "named": names(|p| p.spec.named),
+                "kinds": kinds,
                 "endpoint": s.endpoint.as_str(),
                 "action": s.action,
                 "node_type": s.node_type.map(NodeType::as_str),
@@ -997,13 +1016,34 @@ mod tests {
             assert_eq!(names.len(), spec.params.len(), "{}", spec.name);
             assert!(spec.doc.ends_with('.'), "{}", spec.name);
             // Fixed node types and actions are not also parameters.
-            assert!(spec.node_type.is_none() || !names.contains(&"node_type"), "{}", spec.name);
-            assert!(spec.action.is_none() || !names.contains(&"action"), "{}", spec.name);
+            assert!(
+                spec.node_type.is_none() || !names.contains(&"node_type"),
+                "{}",
+                spec.name
+            );
+            assert!(
+                spec.action.is_none() || !names.contains(&"action"),
+                "{}",
+                spec.name
+            );
             assert_eq!(OpSpec::named(spec.name).name, spec.name);
+            // Required parameters first: the bindings' signatures (Python's, Perl's positional
+            // arguments) list them in the row's order, and an optional one cannot come before a
+            // required one there.
+            let required: Vec<bool> = spec.params().map(|p| p.required).collect();
+            assert!(required.windows(2).all(|w| w[0] || !w[1]), "{}", spec.name);
+            // An operation named after a node type's short name has that fixed node type.
+            for t in NodeType::ALL {
+                if spec.name.starts_with(&format!("{}_", t.short_name())) {
+                    assert_eq!(spec.node_type, Some(t), "{}", spec.name);
+                }
+            }
         }
         for p in PARAMS {
             assert!(
-                OPERATIONS.iter().any(|s| s.params().any(|q| q.spec.name == p.name)),
+                OPERATIONS
+                    .iter()
+                    .any(|s| s.params().any(|q| q.spec.name == p.name)),
                 "{} is in no row",
                 p.name
             );
@@ -1019,10 +1059,19 @@ mod tests {
         let v: Value = serde_json::from_str(&operations_json()).unwrap();
         let rows = v.as_array().unwrap();
         assert_eq!(rows.len(), OPERATIONS.len());
-        let cold = rows.iter().find(|r| r["name"] == "mpc_cold_transfer").unwrap();
-        assert_eq!(cold["params"], json!(["phlo_id", "node_id", "trigger_source", "to"]));
+        let cold = rows
+            .iter()
+            .find(|r| r["name"] == "mpc_cold_transfer")
+            .unwrap();
+        assert_eq!(
+            cold["params"],
+            json!(["phlo_id", "node_id", "trigger_source", "to"])
+        );
         assert_eq!(cold["optional"], json!(["role"]));
         assert_eq!(cold["named"], json!(["trigger_source", "to", "role"]));
+        assert_eq!(cold["kinds"]["to"], "address");
+        let run = rows.iter().find(|r| r["name"] == "run_phlo").unwrap();
+        assert_eq!(run["kinds"], json!({"phlo_id": "id", "payload": "object"}));
         assert_eq!(cold["endpoint"], "node_action");
         assert_eq!(cold["action"], "cold_transfer");
         assert_eq!(cold["node_type"], "multi_party_call");

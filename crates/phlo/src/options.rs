@@ -397,7 +397,10 @@ mod tests {
             (json!({"max_retries": -1}), "max_retries"),
             (json!({"max_retries": 4294967296u64}), "max_retries"),
             (json!({"action_retry": "sometimes"}), "action_retry"),
-            (json!({"allow_insecure_http": "maybe"}), "allow_insecure_http"),
+            (
+                json!({"allow_insecure_http": "maybe"}),
+                "allow_insecure_http",
+            ),
             (json!({"allow_insecure_http": 2}), "allow_insecure_http"),
             (json!({"base_url": 80}), "base_url"),
             (json!({"base_url": "ftp://x"}), "base_url"),
@@ -428,7 +431,10 @@ mod tests {
         let rows = v.as_array().unwrap();
         assert_eq!(rows.len(), OPTIONS.len());
         let t = rows.iter().find(|r| r["name"] == "timeout").unwrap();
-        assert_eq!((t["kind"].as_str(), t["default"].as_str()), (Some("seconds"), Some("30")));
+        assert_eq!(
+            (t["kind"].as_str(), t["default"].as_str()),
+            (Some("seconds"), Some("30"))
+        );
         let a = rows.iter().find(|r| r["name"] == "action_retry").unwrap();
         assert_eq!(a["choices"], json!(["never", "safe", "always"]));
     }
