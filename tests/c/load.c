@@ -522,7 +522,7 @@ int main(int argc, char **argv) {
   long loop = argc > 3 ? atol(argv[3]) : 100000;
   int check_rss = argc > 4 ? atoi(argv[4]) : 1;
   /* default retries (3 attempts); a bound on every attempt so nothing can hang */
-  g_client = sim_client("\"timeout_ms\":10000");
+  g_client = sim_client("\"timeout\":10");
   run_phase(1, threads);
   run_phase(2, threads);
   if (loop > 0) long_loop(loop, check_rss);
