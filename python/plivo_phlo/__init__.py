@@ -40,6 +40,7 @@ from ._native import (
     Simulator,
     __version__,
     operations,
+    options,
 )
 from . import exceptions
 from .exceptions import (
@@ -84,6 +85,7 @@ __all__ = [
     "Simulator",
     "RestClient",
     "operations",
+    "options",
     "exceptions",
     "phlo",
     "PhloError",

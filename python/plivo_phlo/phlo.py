@@ -60,19 +60,6 @@ __all__ = [
     "InvalidRequestError",
 ]
 
-#: The member actions of the official SDK's ``Member`` (each is ``update(<name>)``).
-MEMBER_ACTIONS = (
-    "abort_transfer",
-    "resume_call",
-    "voicemail_drop",
-    "hangup",
-    "hold",
-    "unhold",
-    "mute",
-    "unmute",
-)
-
-
 class ResponseObject:
     """A JSON object with attribute and item access, as the official SDK returns.
 
@@ -115,7 +102,7 @@ class ResponseObject:
 
 def _objects(r: Response) -> Dict[str, Any]:
     """The body of an answer, nested objects as ``ResponseObject`` (the SDK's object hook)."""
-    top: Dict[str, Any] = json.loads(r.json)
+    top: Dict[str, Any] = json.loads(r.text)
     for k, v in top.items():
         if isinstance(v, (dict, list)):
             top[k] = json.loads(json.dumps(v), object_hook=ResponseObject)

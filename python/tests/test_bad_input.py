@@ -442,9 +442,9 @@ def test_results_are_read_only(client: plivo_phlo.Client) -> None:
     for attr in ("status", "json", "api_id", "name"):
         with pytest.raises(AttributeError):
             setattr(r, attr, "x")
-    assert r.raw == json.loads(r.json)
-    r.raw["name"] = "changed"  # a new dict each time
-    assert r.raw["name"] == "support line"
+    assert r.json() == json.loads(r.text)
+    r.json()["name"] = "changed"  # a new dict each time
+    assert r.json()["name"] == "support line"
 
 
 def test_simulator_misuse(checker: Checker, quiet_sim: plivo_phlo.Simulator) -> None:
