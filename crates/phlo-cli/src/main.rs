@@ -2,20 +2,21 @@
 //!
 //! The response body (JSON, as received) goes to standard output and the HTTP status to standard
 //! error as `status: 201`, so `phlo ... | jq` works and a terminal shows both. Failures print one
-//! line to standard error and exit with a code per error kind (see [`exit_code`]).
-
-mod args;
+//! line to standard error and exit with a code per error kind (see [`exit_code`]). The commands
+//! and flags are made from the core's tables (see [`args`]).
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-use plivo_phlo::{Client, Config, ErrorKind, RawResponse};
+use plivo_phlo::{Client, Config, ErrorKind, OptionKind, OptionValue, RawResponse};
 
-use args::Cli;
+use phlo_cli::args::{self, Action, Cli};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match args::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     match run(&cli) {
         Ok(resp) => {
             if !cli.quiet {
@@ -55,17 +56,17 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
 }
 
 fn run(cli: &Cli) -> plivo_phlo::Result<RawResponse> {
-    let Some(op) = cli.command.operation()? else {
-        // `phlo operations` lists the table and needs no client.
-        return Ok(RawResponse {
-            status: 200,
-            body: plivo_phlo::operations_json(),
-        });
+    let op = match &cli.command {
+        Err(e) => return Err(e.clone()),
+        // The tables need no client.
+        Ok(Action::Operations) => return Ok(listing(plivo_phlo::operations_json())),
+        Ok(Action::Options) => return Ok(listing(plivo_phlo::options_json())),
+        Ok(Action::Send(op)) => op,
     };
     let mut builder = Config::builder();
-    // The embedded simulator lives as long as this call; its credentials replace the env's.
-    let _sim;
-    if cli.simulator {
+    // The embedded simulator lives as long as this call; its credentials and base URL replace
+    // the environment's and the flags'.
+    let sim = if cli.simulator {
         let sim = phlo_sim::Simulator::start().map_err(|e| {
             plivo_phlo::Error::new(
                 ErrorKind::Connection,
@@ -73,25 +74,40 @@ fn run(cli: &Cli) -> plivo_phlo::Result<RawResponse> {
             )
         })?;
         builder = builder
-            .base_url(sim.base_url())
             .auth_id(phlo_sim::DEFAULT_AUTH_ID)
             .auth_token(phlo_sim::DEFAULT_AUTH_TOKEN);
-        _sim = sim;
-    } else if let Some(url) = &cli.base_url {
-        builder = builder.base_url(url);
+        Some(sim)
+    } else {
+        None
+    };
+    for (o, text) in &cli.options {
+        if cli.simulator && o.name == "base_url" {
+            continue;
+        }
+        let value = match o.kind {
+            // A certificate is given on the command line as the path of its file.
+            OptionKind::Pem => {
+                let pem = std::fs::read(text).map_err(|e| {
+                    plivo_phlo::Error::invalid(o.name, format_args!("cannot read {text:?}: {e}"))
+                })?;
+                builder = builder.option(o.name, OptionValue::Bytes(&pem))?;
+                continue;
+            }
+            _ => OptionValue::Text(text),
+        };
+        builder = builder.option(o.name, value)?;
+    }
+    if let Some(sim) = &sim {
+        builder = builder.base_url(sim.base_url());
     }
     if let Some(id) = &cli.auth_id {
         builder = builder.auth_id(id);
     }
-    if let Some(t) = cli.timeout {
-        builder = builder.timeout(std::time::Duration::from_secs_f64(t));
-    }
-    if let Some(n) = cli.max_retries {
-        builder = builder.retry(plivo_phlo::RetryPolicy {
-            max_attempts: n + 1,
-            ..Default::default()
-        });
-    }
     let client = Client::new(builder.build()?)?;
-    client.execute(&op)
+    client.execute(op)
+}
+
+/// A table the command prints itself, shaped like an answer.
+fn listing(body: String) -> RawResponse {
+    RawResponse { status: 200, body }
 }
