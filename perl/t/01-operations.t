@@ -222,14 +222,14 @@ for my $case ([ mute => 'muted' ], [ unmute => 'connected', 'mute' ], [ hangup =
 
 subtest node_action => sub {
     my ($r, $req) = fresh(sub {
-        $client->node_action($P, $N, action => 'cold_transfer', trigger_source => $AGENT, to => '+14152225555');
+        $client->node_action($P, $N, 'cold_transfer', trigger_source => $AGENT, to => '+14152225555');
     });
     is($r->{error}, '', 'success');
     is($req->{body}, '{"action":"cold_transfer","to":"+14152225555","trigger_source":"+14152223333"}',
         'role omitted when not given');
     is(member_state('+14152225555')->{state}, 'connected', 'target joined');
     ($r, $req) = fresh(sub {
-        $client->node_action($P, $N, { action => 'call', trigger_source => $AGENT, to => '+14157778888', role => 'supervisor' });
+        $client->node_action($P, $N, 'call', { trigger_source => $AGENT, to => '+14157778888', role => 'supervisor' });
     });
     is($req->{body}, '{"action":"call","to":"+14157778888","role":"supervisor","trigger_source":"+14152223333"}',
         'named arguments as one hash reference');

@@ -64,7 +64,7 @@ for my $c (@cases) {
             auth_token => $c->{wrong_token} ? $WRONG_TOKEN : $TOKEN,
             base_url   => $base_url,
         );
-        $opts{timeout} = $c->{timeout_ms} / 1000 if defined $c->{timeout_ms};
+        $opts{timeout} = $c->{timeout} if defined $c->{timeout};
         my $client = Plivo::PHLO->new(%opts);
 
         # 3. the call, by name
