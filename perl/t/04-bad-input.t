@@ -5,7 +5,7 @@ use warnings;
 # characters, NUL bytes. Every one is a Plivo::PHLO::Error of kind invalid_argument (or, for a
 # number that makes a valid id, a real request); none crashes and none warns.
 #
-# The first part tries chosen cases one by one. The second (issue 7) is systematic: every
+# The first part tries chosen cases one by one. The second is systematic: every
 # parameter of every operation, through the generic call, the flat method and the object style,
 # with every kind of bad value (undef, each kind of reference and object, integers, floats, Inf,
 # NaN, huge numbers, NUL, wide characters, invalid and malformed UTF-8, control characters, long

@@ -1,7 +1,7 @@
 use strict;
 use warnings;
 
-# The fault matrix every language shares (tests/fault_matrix.json, issue 7), run the way its "how"
+# The fault matrix every language shares (tests/fault_matrix.json), run the way its "how"
 # says, through the generic entry point $client->call($op, \%params): one subtest per case, named
 # after it. Each failing case asserts the Plivo::PHLO::Error's kind, code, HTTP status, attempts and,
 # when the table gives them, message, field, api_id and retry_after; every case asserts how many
@@ -27,7 +27,7 @@ my $table = do {
     JSON::PP->new->utf8->decode(<$fh>);
 };
 my @cases = @{ $table->{cases} };
-cmp_ok(scalar @cases, '>=', 50, 'the shared table covers issue 7\'s list (' . scalar(@cases) . ' cases)');
+cmp_ok(scalar @cases, '>=', 50, 'the shared table covers the whole list (' . scalar(@cases) . ' cases)');
 is($table->{phlo_id}, $P, 'the table\'s PHLO is the demo fixture\'s');
 is($table->{node_id}, $N, 'the table\'s node is the demo fixture\'s');
 

@@ -1,7 +1,7 @@
 use strict;
 use warnings;
 
-# Secrets (issue 7): a recognisable token, TOKEN-pl-canary-7f3a9b, given to the client (as an
+# Secrets: a recognisable token, TOKEN-pl-canary-7f3a9b, given to the client (as an
 # argument and through the environment) never shows: not in any error's string form, message,
 # body, api_id, field, TO_JSON or Data::Dumper output, for every error kind this test can
 # produce (401 with the canary as the wrong token, service bodies that echo it back in the

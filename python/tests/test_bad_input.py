@@ -1,4 +1,4 @@
-"""Bad input and misuse (issue 7, part 2): every public entry point of the package fed wrong types,
+"""Bad input and misuse: every public entry point of the package fed wrong types,
 ``None``, huge values, NUL and lone surrogates, unknown operations and parameters, a closed
 client and a closed simulator. Each input must raise the documented exception, never crash the
 interpreter, never raise ``SystemError`` (or a Rust panic), and never reach the simulator.

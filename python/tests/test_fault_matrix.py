@@ -1,4 +1,4 @@
-"""The fault matrix every language shares (tests/fault_matrix.json, issue 7), run through the
+"""The fault matrix every language shares (tests/fault_matrix.json), run through the
 binding's generic entry point ``Client.call(op, **params)`` exactly as the table's ``how`` says,
 one test per case (id: case name and side). The Rust runner it mirrors is
 crates/phlo/tests/shared_fault_table.rs.
@@ -86,7 +86,7 @@ def operation(case: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
     return "mpc_cold_transfer", {"phlo_id": P, "node_id": N, "trigger_source": AGENT, "to": NEW_AGENT}
 
 
-def test_the_table_covers_issue_7() -> None:
+def test_the_table_covers_the_whole_list() -> None:
     assert len(CASES) >= 50, len(CASES)
     assert {c["side"] for c in CASES} == {"read", "action"}
     ids = [f"{c['name']} ({c['side']})" for c in CASES]

@@ -1,4 +1,4 @@
-"""Secrets (issue 7, part 5): a recognisable token, accepted by the simulator (``accounts=``),
+"""Secrets: a recognisable token, accepted by the simulator (``accounts=``),
 appears nowhere a user or a log can see it.
 
 For every error kind this package can raise (each produced for real, several with a server that

@@ -99,7 +99,7 @@ def test_client_defaults_and_settings(sim: plivo_phlo.Simulator) -> None:
     assert (c.timeout, c.connect_timeout, c.max_retries) == (30.0, 5.0, 2)
     c = sim.client(timeout=1.5, connect_timeout=0.5, max_retries=0)
     assert (c.timeout, c.connect_timeout, c.max_retries) == (1.5, 0.5, 0)
-    # The order of the signature: auth_id, auth_token, base_url, timeout, max_retries.
+    # The positional order: auth_id, auth_token, base_url, timeout, max_retries.
     c = plivo_phlo.Client(sim.auth_id, sim.auth_token, sim.base_url, 2.5, 1)
     assert (c.timeout, c.max_retries) == (2.5, 1)
 

@@ -1,4 +1,4 @@
-/* Bad input and misuse, exhaustively (issue 7, point 2): every exported function with NULL for
+/* Bad input and misuse, exhaustively: every exported function with NULL for
  * each pointer argument in turn, invalid UTF-8 in each string argument, empty strings, 8 MiB
  * strings (256 KiB under valgrind, where 8 MiB would take minutes), malformed JSON, JSON of the
  * wrong type (top level, and for every parameter of every operation listed by
@@ -1166,8 +1166,9 @@ static int sigpipe_child(int block, const char *options, const char *payload) {
   return 2;
 }
 
-/* A connection the service closes mid-write must not kill the host program (issue 7: "never
- * crash its host program"). Runs after the "nothing was sent" check: these requests are sent. */
+/* A connection the service closes mid-write must not kill the host program (the README promises
+ * the client never crashes its host). Runs after the "nothing was sent" check: these requests are
+ * sent. */
 static void sigpipe(void) {
   enum { RUNS = 6 };
   /* Twelve clients each sending 8 MiB take a minute under valgrind: these checks are about

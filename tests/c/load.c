@@ -1,4 +1,4 @@
-/* Concurrency and load (issue 7, point 4): one handle shared by 8 threads making thousands of
+/* Concurrency and load: one handle shared by 8 threads making thousands of
  * mixed calls while the simulator injects faults, with every result and every request accounted
  * for; then a long loop on one handle whose memory stays flat.
  *

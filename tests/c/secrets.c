@@ -1,4 +1,4 @@
-/* Secrets (issue 7, point 5), the C side: a client with a recognisable token makes successes,
+/* Secrets, the C side: a client with a recognisable token makes successes,
  * retries and failures of every kind (several from a server that echoes the token back, in a
  * JSON error, an HTML page, a non-JSON 2xx body, a 401 body, a redirect's Location), and:
  *   - neither the token nor its base64 form ("auth_id:token", as in the Authorization header)

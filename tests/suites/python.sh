@@ -6,7 +6,7 @@
 #   3. runs python/tests with pytest against the installed package (not the source tree): every
 #      operation against the in-process simulator, every exception class, the drop-in RestClient's
 #      requests, threads and the GIL, logging and secrets, and the stubs (mypy.stubtest); and
-#      issue 7's reliability tests: the shared fault matrix (tests/fault_matrix.json), bad input
+#      the reliability tests: the shared fault matrix (tests/fault_matrix.json), bad input
 #      and misuse, 8 threads x 500 calls with faults, a 100,000-call loop with RSS flat, the
 #      token canary (about a minute in all);
 #   4. runs examples/python/cold_transfer.py (in-process simulator).

@@ -1,4 +1,4 @@
-//! Secrets (issue 7, point 5), the Rust side: a recognisable token set on the client never shows
+//! Secrets, the Rust side: a recognisable token set on the client never shows
 //! in an error (message, body, `Display`, `Debug`, `to_json`), in a log record at any level from
 //! any crate (the client's, reqwest's), in any `Debug` output, or in any request beyond the
 //! `Authorization` header sent to the configured host, across successes, retries and every kind

@@ -116,7 +116,7 @@ fn the_shared_fault_table_holds_through_the_generic_path() {
     let cases = table["cases"].as_array().expect("cases");
     assert!(
         cases.len() >= 50,
-        "the table covers issue 7's list: {} cases",
+        "the table covers the shared list: {} cases",
         cases.len()
     );
     let sim = Simulator::start().unwrap();
