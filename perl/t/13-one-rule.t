@@ -110,8 +110,9 @@ subtest 'what Perl refuses itself, and what it leaves to the core' => sub {
     my $NaN = -sin(9**9**9);
     my @cases = (
         # [ what, call, the C function reached ('' = none: refused in Perl), error kind, field ]
-        [ 'an undef name',           sub { $client->mpc_cold_transfer($P, $N, undef, 'x', to => '+14152225555', trigger_source => $AGENT) }, '', 'invalid_argument', undef ],
-        [ 'a reference as a name',   sub { $client->mpc_cold_transfer($P, $N, [] => 'x', to => '+14152225555', trigger_source => $AGENT) }, '', 'invalid_argument', undef ],
+        # A name is the core's to judge: undef is the name '', a reference its string.
+        [ 'an undef name',           sub { $client->mpc_cold_transfer($P, $N, undef, 'x', to => '+14152225555', trigger_source => $AGENT) }, 'strings', 'invalid_argument', '' ],
+        [ 'a reference as a name',   sub { $client->mpc_cold_transfer($P, $N, [] => 'x', to => '+14152225555', trigger_source => $AGENT) }, 'strings', 'invalid_argument', undef ],
         [ 'an odd list',             sub { $client->mpc_cold_transfer($P, $N, to => '+14152225555', 'trigger_source') }, '', 'invalid_argument', undef ],
         [ 'one positional too many', sub { $client->get_phlo($P, 'extra') }, '', 'invalid_argument', undef ],
         [ 'a positional by name',    sub { $client->mpc_cold_transfer($P, $N, to => '+14152225555', trigger_source => $AGENT, phlo_id => $P) }, '', 'invalid_argument', 'phlo_id' ],

@@ -222,9 +222,15 @@ fn md_python_options() -> String {
             "| `{}` | {} | {} | {} |\n",
             o.name,
             match o.kind {
-                OptionKind::Pem => "str or bytes (PEM)".to_owned(),
-                OptionKind::Choice(_) => format!("str: {}", kind_words(o)),
-                _ => kind_words(o),
+                OptionKind::Text => "`str`".to_owned(),
+                OptionKind::Seconds => "`float` (or `int`): seconds > 0".to_owned(),
+                OptionKind::Count => match o.unit {
+                    Some(u) => format!("`int`: {u}"),
+                    None => "`int`".to_owned(),
+                },
+                OptionKind::Bool => "`bool`".to_owned(),
+                OptionKind::Choice(_) => format!("`str`: {}", kind_words(o)),
+                OptionKind::Pem => "`str` or `bytes` (PEM)".to_owned(),
             },
             cell(&default_words(o)),
             cell(o.doc)
@@ -320,11 +326,15 @@ fn md_c_options() -> String {
         String::from("| key | JSON value | default | what it does |\n| --- | --- | --- | --- |\n");
     for o in OPTIONS {
         let kind = match o.kind {
-            OptionKind::Text | OptionKind::Pem | OptionKind::Choice(_) => {
-                format!("string: {}", kind_words(o))
-            }
+            OptionKind::Text => "string".to_owned(),
+            OptionKind::Pem => "string (PEM)".to_owned(),
+            OptionKind::Choice(_) => format!("string: {}", kind_words(o)),
             OptionKind::Bool => "`true` or `false`".into(),
-            _ => format!("number: {}", kind_words(o)),
+            OptionKind::Seconds => "number: seconds > 0".into(),
+            OptionKind::Count => match o.unit {
+                Some(u) => format!("integer >= 0: {u}"),
+                None => "integer >= 0".into(),
+            },
         };
         let default = match o.name {
             "user_agent_suffix" => "`C` (also when empty)".to_owned(),

@@ -1,12 +1,12 @@
-//! The handle, [`phlo_client`], and the operations on it.
+//! The handle, [`phlo_client`], and the operations on it. The doc lists between
+//! `BEGIN GENERATED` and `END GENERATED` are written by `cargo xtask gen` from the core's tables.
 //!
 //! Every operation goes through the core's named path: [`Client::call`] with a JSON object of
 //! parameters, or [`Client::call_strings`] with name/value string pairs for the typed helpers
 //! and `phlo_client_call_strings` (no JSON to build or parse on the way in). The core's table of
 //! operations decides the parameters, their defaults and their checks, so this file only moves
 //! C strings in and the answer back out. A new operation needs nothing here: it is reached by
-//! name through `phlo_client_call`, and the doc lists between `BEGIN GENERATED` and
-//! `END GENERATED` are written by `cargo xtask gen`.
+//! name through `phlo_client_call`.
 //!
 //! The typed helpers (`phlo_client_mpc_cold_transfer`, ...) are kept for the calls C programs
 //! make most: a function per call with its arguments spelled out is the clearer C API there,

@@ -477,6 +477,7 @@ pub(crate) enum Arg<'a> {
 }
 
 impl<'a> Args<'a> {
+    #[inline]
     fn get(self, key: &str) -> Option<Arg<'a>> {
         match self {
             Args::Json(m) => m.get(key).map(Arg::Json),
@@ -486,6 +487,7 @@ impl<'a> Args<'a> {
     }
 
     /// A required string, with errors that name the parameter.
+    #[inline]
     fn str(self, key: &str) -> Result<&'a str> {
         match self.get(key) {
             Some(Arg::Str(s)) => Ok(s),
@@ -495,10 +497,12 @@ impl<'a> Args<'a> {
         }
     }
 
+    #[inline]
     fn string(self, key: &str) -> Result<String> {
         self.str(key).map(str::to_owned)
     }
 
+    #[inline]
     fn opt_string(self, key: &str) -> Result<Option<String>> {
         match self.get(key) {
             None | Some(Arg::Json(Value::Null)) => Ok(None),

@@ -27,26 +27,15 @@ my %JSON_PARAMS;
 
 sub _invalid { Plivo::PHLO::FFI::invalid(@_) }
 
-# name => value pairs (or one hash reference) into a hash, or invalid_argument.
+# name => value pairs (or one hash reference), as a list for a hash, or invalid_argument for an
+# odd list. The names are the core's to judge: an undef, a reference or any other name that is no
+# parameter (or option) is refused by the core, naming it. Assign the list under
+# `no warnings 'uninitialized'` (an undef name would warn).
 sub _named {
     my $what = shift;
-    if (@_ == 1 && ref $_[0] eq 'HASH') {
-        return _named($what, %{ $_[0] });    # the same checks on the names
-    }
-    if (@_ % 2) {
-        die _invalid(undef, "$what: odd number of arguments (" . scalar(@_)
-              . "); expected name => value pairs");
-    }
-    my %h;
-    for (my $i = 0; $i < @_; $i += 2) {
-        my $k = $_[$i];
-        die _invalid(undef, "$what: argument name " . ($i / 2 + 1) . " is undef") unless defined $k;
-        die _invalid(undef, "$what: argument name " . ($i / 2 + 1) . " is a reference") if ref $k;
-        die _invalid(undef, "$what: argument name " . ($i / 2 + 1) . ' ' . Plivo::PHLO::FFI::_MALFORMED)
-          if Plivo::PHLO::FFI::_malformed($k);
-        $h{$k} = $_[ $i + 1 ];
-    }
-    return %h;
+    return %{ $_[0] } if @_ == 1 && ref $_[0] eq 'HASH';
+    die _invalid(undef, "$what: odd number of arguments (" . scalar(@_) . '); expected name => value pairs') if @_ % 2;
+    return @_;
 }
 
 # The invocant of an object method must be a client (not the class name, not another object):
@@ -59,7 +48,11 @@ sub new {
     $class = ref $class if Scalar::Util::blessed($class) && $class->isa(__PACKAGE__);
     die _invalid(undef, 'new is a class method: Plivo::PHLO->new(%options)')
       unless defined $class && !ref $class && !Plivo::PHLO::FFI::_malformed($class) && UNIVERSAL::isa($class, __PACKAGE__);
-    my %args = _named('new', @_);
+    my %args;
+    {
+        no warnings 'uninitialized';    # an undef name is '': not an option, which the core says
+        %args = _named('new', @_);
+    }
     my $auth_id    = Plivo::PHLO::FFI::c_string('auth_id',    delete $args{auth_id},    1);
     my $auth_token = Plivo::PHLO::FFI::c_string('auth_token', delete $args{auth_token}, 1);
     # Every other argument is an option of the core, given as its text (the core reads a time,
@@ -68,6 +61,7 @@ sub new {
     for my $name (keys %args) {
         my $v = $args{$name};
         next unless defined $v;
+        die _invalid(undef, 'an option name ' . Plivo::PHLO::FFI::_MALFORMED) if Plivo::PHLO::FFI::_malformed($name);
         my $t = Plivo::PHLO::FFI::text($name, $v);
         die _invalid($name, 'must be a string or a number, not ' . Plivo::PHLO::FFI::_a(ref $v) . ' reference')
           unless defined $t;
@@ -83,11 +77,26 @@ sub call {
     my ($self, $operation, $params, @rest) = @_;
     _self($self, 'call');
     die _invalid(undef, 'call: expected ($operation, \%params); got ' . (2 + @rest) . ' arguments') if @rest;
+    my $op = Plivo::PHLO::FFI::c_string('operation', $operation);
+    $params //= {};
+    die _invalid('params', 'must be a hash reference, not ' . (ref $params ? ref($params) . ' reference' : 'a plain scalar'))
+      unless ref $params eq 'HASH';
+    my @names = keys %$params;
+    return _send($self, $op, \@names, [ @$params{@names} ]);
+}
+
+# Sends operation $op (a C string) with the parameters @$names and their values @$values (undef:
+# not given; the arrays are the caller's own, and this sub changes them), by the one rule: text a
+# C string can carry through phlo_client_call_strings; anything else (a JSON-valued parameter, a
+# reference, text holding NUL) makes the call go as JSON, which carries every value to the core.
+# Sets last_status and last_body.
+sub _send {
+    my ($self, $op, $names, $values) = @_;
     # libphlo's HTTP client runs a background thread; a forked child has the handle's memory
     # but not that thread, and a new ithread gets no handle at all (CLONE_SKIP). Say so plainly
     # instead of hanging or passing NULL.
-    my $pid = $self->{pid};
-    if (!defined $pid || $pid ne $$ || ref $self->{handle} ne 'Plivo::PHLO::FFI::Handle') {
+    my ($pid, $handle) = @{$self}{qw(pid handle)};
+    if (!defined $pid || $pid != $$ || ref $handle ne 'Plivo::PHLO::FFI::Handle') {
         die _invalid(undef, 'this Plivo::PHLO object has no library handle (it was not made by Plivo::PHLO->new); '
               . 'create a client with Plivo::PHLO->new')
           if !defined $pid;
@@ -95,54 +104,72 @@ sub call {
               . ($pid ne $$ ? "process (pid $pid); after fork" : 'thread; in each thread')
               . ', create a new client with Plivo::PHLO->new');
     }
-    my $op = Plivo::PHLO::FFI::c_string('operation', $operation);
-    $params //= {};
-    die _invalid('params', 'must be a hash reference, not ' . (ref $params ? ref($params) . ' reference' : 'a plain scalar'))
-      unless ref $params eq 'HASH';
-    # The one rule: text that C strings carry goes as it is; anything else (a JSON-valued
-    # parameter, a hash or array, an object that converts itself to JSON, text holding NUL)
-    # makes the call go as JSON, which carries every value to the core.
-    my $json_param = $JSON_PARAMS{$op} || {};
-    my (@names, @values, %given, $json);
-    for my $k (keys %$params) {    # not each(): a die midway would leave the caller's iterator
-        my $v = $params->{$k};
-        next unless defined $v;    # undef = not given; the core says whether that is allowed
-        die _invalid(undef, 'a parameter name ' . Plivo::PHLO::FFI::_MALFORMED) if Plivo::PHLO::FFI::_malformed($k);
-        my $t = $json_param->{$k} || (Scalar::Util::blessed($v) && $v->can('TO_JSON')) ? undef
-          : Plivo::PHLO::FFI::text($k, $v);
-        if (!defined $t) {
-            # A glob is no reference but no JSON either: it goes as its name, as JSON::PP writes it.
-            $v = "$v" if ref \$v eq 'GLOB';
-            my $why = Plivo::PHLO::FFI::json_value_problem($v);
-            die _invalid($k, $json_param->{$k} || !ref $v || ref $v eq 'HASH' || ref $v eq 'ARRAY' ? $why : "must be a string (or JSON), not $why")
-              if defined $why;
-            $t = $v;
-            $json = 1;
-        }
-        $given{$k} = $t;
-        next if $json;
-        $json = 1, next if index($t, "\0") >= 0 || index($k, "\0") >= 0;
-        my ($name, $bytes) = ($k, $t);
-        utf8::encode($name);
-        utf8::encode($bytes);
-        push @names, $name;
-        push @values, $bytes;
+    my $json_param = $JSON_PARAMS{$op};
+    my $json = $json_param && grep { $json_param->{ $names->[$_] } && defined $values->[$_] } 0 .. $#$names;
+    if (!$json) {
+        # What needs more than passing on as it is, found by one screen of all the text: a
+        # reference (which stringifies as "HASH(0x...)"), non-ASCII (encoded as UTF-8, or a
+        # malformed string), NUL (no C string carries it), and the names of Inf and NaN (which a
+        # number that JSON cannot carry turns into). Most calls need no more.
+        no warnings qw(uninitialized utf8);    # undef: not given; a malformed string: caught below
+        my $all = join "\n", @$names, @$values;
+        $json = _text_problem($names, $values)
+          if $all =~ tr/\x01-\x7f//c || index($all, '(0x') >= 0 || index($all, 'Inf') >= 0 || index($all, 'NaN') >= 0;
     }
-    @{$self}{qw(last_status last_body)} = (undef, undef);
-    my ($result, $http, $text) = eval {
-        $json
-          ? Plivo::PHLO::FFI::client_call($self->{handle}, $op, \%given)
-          : Plivo::PHLO::FFI::client_call_strings($self->{handle}, $op, \@names, \@values);
-    };
-    if (!$result) {
-        my $e = $@;
-        $self->{last_status} = $e->status if Scalar::Util::blessed($e) && $e->isa('Plivo::PHLO::Error');
-        die $e;
-    }
-    @{$self}{qw(last_status last_body)} = ($http, $text);
-    return $result;
+    # undef (not given) packs as NULL in pack('p*'), which leaves the parameter out.
+    return $json
+      ? Plivo::PHLO::FFI::client_call($handle, $op, _json_params($names, $values, $json_param), $self)
+      : Plivo::PHLO::FFI::client_call_strings($handle, $op, $names, $values, $self);
 }
 
+# The parameters @$names / @$values (undef where not given) that the screen in _send flagged: dies
+# with invalid_argument for the number Inf or NaN and for a malformed name or value; encodes the
+# text as UTF-8 in place. True when the call must go as JSON: a value is a reference, or text
+# holds NUL.
+sub _text_problem {
+    my ($names, $values) = @_;
+    my $json;
+    for my $i (0 .. $#$names) {
+        my ($k, $v) = ($names->[$i], $values->[$i]);
+        die _invalid(undef, 'a parameter name ' . Plivo::PHLO::FFI::_MALFORMED) if Plivo::PHLO::FFI::_malformed($k);
+        next unless defined $v;
+        if (ref $v) {
+            $json = 1;
+            next;
+        }
+        Plivo::PHLO::FFI::text($k, $v);    # dies for Inf, NaN, a malformed string
+        $json ||= index($k, "\0") >= 0 || index($v, "\0") >= 0;
+    }
+    return 1 if $json;
+    utf8::encode($_) for @$names, grep { defined } @$values;
+    return undef;
+}
+# The parameters of a call that goes as JSON, as the JSON object: text as text (a number as its
+# string, an object with "" overloading as its string), JSON-valued parameters ($json_param) and
+# hashes, arrays and objects that convert themselves as JSON values. Dies with invalid_argument
+# naming the parameter for what neither text nor JSON can carry.
+sub _json_params {
+    my ($names, $values, $json_param) = @_;
+    my %given;
+    for my $i (0 .. $#$names) {
+        my ($k, $v) = ($names->[$i], $values->[$i]);
+        next unless defined $v;
+        die _invalid(undef, 'a parameter name ' . Plivo::PHLO::FFI::_MALFORMED) if Plivo::PHLO::FFI::_malformed($k);
+        my $as_json = $json_param && $json_param->{$k};
+        my $t = $as_json || Scalar::Util::blessed($v) && $v->can('TO_JSON') ? undef : Plivo::PHLO::FFI::text($k, $v);
+        if (defined $t) {
+            $given{$k} = $t;
+            next;
+        }
+        # A glob is no reference but no JSON either: it goes as its name, as JSON::PP writes it.
+        $v = "$v" if ref \$v eq 'GLOB';
+        my $why = Plivo::PHLO::FFI::json_value_problem($v);
+        die _invalid($k, $as_json || !ref $v || ref $v eq 'HASH' || ref $v eq 'ARRAY' ? $why : "must be a string (or JSON), not $why")
+          if defined $why;
+        $given{$k} = $v;
+    }
+    return \%given;
+}
 sub last_status { _self($_[0], 'last_status')->{last_status} }
 sub last_body   { _self($_[0], 'last_body')->{last_body} }
 
@@ -175,29 +202,38 @@ sub _make_method {
     my %named = map { $_ => 1 } @{ $spec->{named} || [] };
     my @positional = grep { !$named{$_} } @{ $spec->{params} || [] }, @{ $spec->{optional} || [] };
     my $signature = join(', ', @positional) . (%named ? ', name => value, ...' : '');
+    my $npos = @positional;
     return sub {
-        my $self = _self(shift, $op);
-        my %params;
-        @params{ @positional[ 0 .. ($#_ < $#positional ? $#_ : $#positional) ] } = @_;
-        if (@_ > @positional) {
-            die _invalid(undef, "$op($signature) takes at most " . scalar(@positional)
-                  . ' argument' . (@positional == 1 ? '' : 's') . ', got ' . scalar(@_))
+        my $self = shift;
+        $self = _self($self, $op) unless ref $self eq __PACKAGE__ && Scalar::Util::reftype($self) eq 'HASH';
+        my $n = @_ < $npos ? @_ : $npos;
+        my @names = @positional[ 0 .. $n - 1 ];
+        my @values = @_[ 0 .. $n - 1 ];    # copies
+        if (@_ > $npos) {
+            die _invalid(undef, "$op($signature) takes at most $npos argument" . ($npos == 1 ? '' : 's')
+                  . ', got ' . scalar(@_))
               unless %named;
-            my %more = _named($op, @_[ @positional .. $#_ ]);
-            for my $k (keys %more) {
-                die _invalid($k, "is positional in $op($signature)") if exists $params{$k};
-                $params{$k} = $more{$k};
+            # A hash: a name given twice keeps its last value.
+            my %more;
+            {
+                no warnings 'uninitialized';    # an undef name is '': no parameter, which the core says
+                %more = _named($op, @_[ $npos .. $#_ ]);
             }
+            for (@positional) {
+                die _invalid($_, "is positional in $op($signature)") if exists $more{$_};
+            }
+            push @names, keys %more;
+            push @values, values %more;
         }
-        return $self->call($op, \%params);
+        return _send($self, $op, \@names, \@values);
     };
 }
 
 for my $spec (@{ Plivo::PHLO::FFI::operations() }) {
     my $name = $spec->{name};
     my $kinds = $spec->{kinds} || {};
-    $JSON_PARAMS{$name} = { map { $_ => 1 } grep { $kinds->{$_} =~ /\A(?:object|json)\z/ } keys %$kinds }
-      if defined $name;
+    my @json = grep { $kinds->{$_} =~ /\A(?:object|json)\z/ } keys %$kinds;
+    $JSON_PARAMS{$name} = { map { $_ => 1 } @json } if defined $name && @json;
     next if !defined $name || $name !~ /\A[a-z_][a-z0-9_]*\z/ || __PACKAGE__->can($name);
     no strict 'refs';
     *{$name} = _make_method($spec);
@@ -256,29 +292,30 @@ timeouts and error mapping all happen in the core, identically for the C, Python
 
 Every method sends one request and returns the service's JSON response decoded into a hash
 reference (strings stay strings, unknown fields are kept, booleans are C<JSON::PP::Boolean>). The
-answer is decoded with L<Cpanel::JSON::XS> when it is installed and with L<JSON::PP> otherwise
-(or when C<PLIVO_PHLO_JSON=JSON::PP>); the data is the same either way (see
-L<Plivo::PHLO::FFI/json_backend>). The HTTP status of the last call is L</last_status>. Every
-failure dies with a L<Plivo::PHLO::Error>.
+module uses one JSON module, chosen when it loads: L<Cpanel::JSON::XS> when it is installed, else
+L<JSON::PP> (or when C<PLIVO_PHLO_JSON=JSON::PP>). Both give the same data for every answer the
+service sends; numbers it never sends (20 digits or more, exponents) are decoded as the chosen
+module decodes them (see L<Plivo::PHLO::FFI/json_backend>). The HTTP status of the last call is
+L</last_status>. Every failure dies with a L<Plivo::PHLO::Error>.
 
 =head2 Arguments
 
 Ids, addresses, roles and actions are strings. A number is accepted and sent as its string form
 (C<1234> becomes C<"1234">, which the core then accepts or rejects by its own rules); an object
 with string overloading is sent as its string. An undef argument counts as not given, so a
-required one fails with C<invalid_argument> naming it. A reference where a string belongs, an
-odd-length list of named arguments, or too many positional arguments fail with C<invalid_argument>
-before anything is sent. So do the numbers C<Inf> and C<NaN> (as a string parameter or inside a
-payload: JSON has no such number) and a malformed Perl string (the UTF-8 flag on bytes that are
-not UTF-8, as C<Encode::_utf8_on> can make). A method called on the class name or on anything but
-an object of its class (C<< Plivo::PHLO->get_phlo(...) >>) is C<invalid_argument> too. No call
-warns. F<t/04-bad-input.t> tries about ten thousand such inputs.
+required one fails with C<invalid_argument> naming it. What only a Perl value can get wrong fails
+with C<invalid_argument> before anything is sent: the numbers C<Inf> and C<NaN> (as a string
+parameter or inside a payload: JSON has no such number), a malformed Perl string (the UTF-8 flag
+on bytes that are not UTF-8, as C<Encode::_utf8_on> can make), a reference that is neither text
+nor JSON, an odd-length list of named arguments, too many positional arguments, a method called on
+the class name or on anything but an object of its class (C<< Plivo::PHLO->get_phlo(...) >>).
+Everything else is checked by the core, as in every language. No call warns.
+F<t/04-bad-input.t> tries about ten thousand such inputs.
 
-A call whose arguments are all plain strings (ASCII, no NUL, not C<Inf> or C<NaN>; numbers
-count, by their string form) goes to libphlo's C<phlo_client_call_strings> without any JSON
-encoding in Perl; any other call, and C<run_phlo> with a payload or C<raw> with a body, goes
-through the full checks above and C<phlo_client_call> with JSON. The request sent and every
-error are the same either way; only the cost differs (see F<docs/perl.md>).
+One rule sends every call: when every parameter given is text a C string can carry, libphlo's
+C<phlo_client_call_strings> (no JSON); otherwise (a run's payload, a raw body, a hash or array
+where text belongs, text holding a NUL byte) C<phlo_client_call> with a JSON object. The request
+sent is the same either way.
 
 =head2 Finding libphlo
 

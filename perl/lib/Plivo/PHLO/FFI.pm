@@ -216,10 +216,11 @@ use constant _MALFORMED => 'is not valid UTF-8 (a malformed Perl string: the UTF
 sub _malformed { utf8::is_utf8($_[0]) && !utf8::valid($_[0]) }
 
 # True for a number (not a string) that is Inf, -Inf or NaN: JSON has no such number, and its
-# string form ("Inf") would pass for an id.
+# string form ("Inf") would pass for an id. The public flags: a number keeps them when it has been
+# turned into a string on the way (join, print), a string when it has been used as a number.
 sub _nonfinite {
     my $f = B::svref_2object(\$_[0])->FLAGS;
-    return 0 unless ($f & B::SVp_NOK) && !($f & B::SVp_POK);
+    return 0 unless ($f & B::SVf_NOK) && !($f & B::SVf_POK);
     my $v = $_[0];
     return $v != $v || $v == 9**9**9 || $v == -9**9**9;
 }
@@ -330,9 +331,11 @@ sub client_new {
 }
 
 # Runs one named operation with a hash of parameters already translated (text, or JSON values),
-# as JSON. Returns (decoded result, HTTP status, JSON text) or dies with a Plivo::PHLO::Error.
+# as JSON. Returns the decoded result or dies with a Plivo::PHLO::Error. With $client (a
+# Plivo::PHLO), also sets its last_status and last_body (after a failure: the error's status and
+# undef).
 sub client_call {
-    my ($handle, $operation, $params) = @_;
+    my ($handle, $operation, $params, $client) = @_;
     my $params_json = eval { $JSON->encode($params) };
     if (!defined $params_json) {
         (my $why = $@ || 'unknown reason') =~ s/ at \S+ line \d+\.?\s*\z//;
@@ -342,13 +345,13 @@ sub client_call {
     }
     my ($out, $http) = (undef, 0);
     my $rc = _client_call($handle, $operation, $params_json, \$out, \$http);
-    die _error_from_status($rc) if $rc != 0;
-    return _answer($out, $http);
+    return _answer($out, $http, $rc, $client);
 }
 
 # Runs one named operation whose parameters are all strings, with no JSON on the way in:
 # phlo_client_call_strings with $names (parameter names) and $values (their values: UTF-8 byte
-# strings without NUL), as many of each. Returns and dies as client_call.
+# strings without NUL; undef, packed as NULL, leaves a parameter out), as many of each. Returns
+# and dies as client_call.
 #
 # The two arrays are pack('p*') buffers: the addresses of the string buffers of the elements of
 # @$names and @$values themselves. That is safe because those elements stay alive and untouched
@@ -356,27 +359,38 @@ sub client_call {
 # libphlo only reads them during the call. pack('p') forces each element to a plain string of
 # its own first, so it must be given the caller's own copies, never a caller's variables.
 sub client_call_strings {
-    my ($handle, $operation, $names, $values) = @_;
+    my ($handle, $operation, $names, $values, $client) = @_;
     my ($out, $http) = (undef, 0);
     my $rc = _client_call_strings($handle, $operation, pack('p*', @$names), pack('p*', @$values),
         scalar @$names, \$out, \$http);
-    die _error_from_status($rc) if $rc != 0;
-    return _answer($out, $http);
+    return _answer($out, $http, $rc, $client);
 }
 
-# A successful call's owned JSON text (freed here) -> (decoded result, HTTP status, text).
+# A call's outcome: on failure ($rc not 0) the library's error, died with; on success the owned
+# JSON text (freed here) decoded. Sets $client's last_status and last_body when given.
 sub _answer {
-    my ($out, $http) = @_;
-    my $text = _take_string($out);
-    my $result = defined $text ? eval { decode_json_text($text) } : undef;
-    # The core guarantees a JSON object on success; this is a defence, not a path.
-    die Plivo::PHLO::Error->new(
-        kind    => 'decode',
-        message => 'libphlo returned a result that is not a JSON object',
-        status  => $http,
-        body    => $text,
-    ) if ref $result ne 'HASH';
-    return ($result, $http, $text);
+    my ($out, $http, $rc, $client) = @_;
+    if ($rc != 0) {
+        my $e = _error_from_status($rc);
+        @{$client}{qw(last_status last_body)} = ($e->{status}, undef) if $client;
+        die $e;
+    }
+    my $text = $out ? _opaque_to_bytes($out) : undef;
+    _string_free($out) if $out;
+    # Never warns: Cpanel::JSON::XS warns on a non-character such as U+FFFF, which a body may hold.
+    my $result = defined $text ? eval { no warnings 'utf8'; $JSON->decode($text) } : undef;
+    if (ref $result ne 'HASH') {
+        # The core guarantees a JSON object on success; this is a defence, not a path.
+        @{$client}{qw(last_status last_body)} = ($http, undef) if $client;
+        die Plivo::PHLO::Error->new(
+            kind    => 'decode',
+            message => 'libphlo returned a result that is not a JSON object',
+            status  => $http,
+            body    => $text,
+        );
+    }
+    @{$client}{qw(last_status last_body)} = ($http, $text) if $client;
+    return $result;
 }
 
 sub status_name { _load(); _status_name($_[0]) }
@@ -487,19 +501,19 @@ L<Plivo::PHLO::Error>.
 
 =head2 client_call
 
-    my ($hashref, $http_status, $json_text) = Plivo::PHLO::FFI::client_call($handle, $op, \%params);
+    my $hashref = Plivo::PHLO::FFI::client_call($handle, $op, \%params, $client);
 
 Wraps C<phlo_client_call>: encodes the parameters as JSON, calls, copies the returned body and
 frees it with C<phlo_string_free>, decodes it. On failure reads C<phlo_last_error_json> (also
-freed) and dies with a L<Plivo::PHLO::Error>.
+freed) and dies with a L<Plivo::PHLO::Error>. With C<$client> (a L<Plivo::PHLO>), also sets its
+C<last_status> and C<last_body>.
 
 =head2 client_call_strings
 
-    my ($hashref, $http_status, $json_text) =
-        Plivo::PHLO::FFI::client_call_strings($handle, $op, \@names, \@values);
+    my $hashref = Plivo::PHLO::FFI::client_call_strings($handle, $op, \@names, \@values, $client);
 
 Wraps C<phlo_client_call_strings>: the parameter names and their values (UTF-8 byte strings
-without NUL) as two arrays of C strings, no JSON encoding. Both arrays must have the same length
+without NUL; undef leaves a parameter out) as two arrays of C strings, no JSON encoding. Both arrays must have the same length
 and be the caller's own (their elements are forced to plain strings and pointed at during the
 call). Returns and dies exactly as L</client_call>.
 

@@ -1,10 +1,10 @@
 package Plivo::PHLO::Member;
 
-# One member of a node. Its actions are the core's: one method per member action of the core's
-# table with a fixed action (hold, mute, ...), sending the operation for this member's node type
-# (mpc_member_hold, bridge_member_mute, ...), or the generic member_action when the table has
-# none for it (the service then has the last word). The POD list of the actions is written by
-# `cargo xtask gen`.
+# The POD list of the actions (between BEGIN GENERATED and END GENERATED) is written by
+# `cargo xtask gen`. One member of a node. Its actions are the core's: one method per member
+# action of the core's table with a fixed action (hold, mute, ...), sending the operation for this
+# member's node type (mpc_member_hold, bridge_member_mute, ...), or the generic member_action when
+# the table has none for it (the service then has the last word).
 
 use strict;
 use warnings;

@@ -1,23 +1,34 @@
 package Plivo::PHLO::MultiPartyCall;
 
-# A multi-party-call node. Its actions are the core's: one method per node action of the core's
-# table with a fixed action (call, warm_transfer, cold_transfer), sending that operation with
-# this node's ids; action() sends any action by name (node_action). The POD list of the actions
-# is written by `cargo xtask gen`.
+# The POD list of the actions (between BEGIN GENERATED and END GENERATED) is written by
+# `cargo xtask gen`. A multi-party-call node. Its actions are the core's: one method per node
+# action of the core's table with a fixed action (call, warm_transfer, cold_transfer), sending that
+# operation with this node's ids; action() sends any action by name (node_action).
 
 use strict;
 use warnings;
 
 use parent -norequire, 'Plivo::PHLO::Node';
+use Scalar::Util ();
 use Plivo::PHLO::Node;
 
 our $VERSION = '0.1.0';
 
-# The node's ids and the named arguments: the parameters of $op.
+# The node's ids and the named arguments: the parameters of $op (a name from the core's table).
 sub _send {
     my ($self, $op, $method, @args) = @_;
-    my %args = Plivo::PHLO::_named($method, @args);
-    return $self->{client}->call($op => { %args, phlo_id => $self->{phlo_id}, node_id => $self->{node_id} });
+    my %named;
+    {
+        no warnings 'uninitialized';    # an undef name is '': no parameter, which the core says
+        %named = Plivo::PHLO::_named($method, @args);
+    }
+    # The node's ids win over the same names among the named arguments.
+    delete @named{qw(phlo_id node_id)};
+    my $client = $self->{client};
+    $client = Plivo::PHLO::_self($client, $method)
+      unless ref $client eq 'Plivo::PHLO' && Scalar::Util::reftype($client) eq 'HASH';
+    my @names = ('phlo_id', 'node_id', keys %named);
+    return Plivo::PHLO::_send($client, $op, \@names, [ @{$self}{qw(phlo_id node_id)}, values %named ]);
 }
 
 for my $spec (@{ Plivo::PHLO::FFI::operations() }) {
@@ -25,7 +36,12 @@ for my $spec (@{ Plivo::PHLO::FFI::operations() }) {
     next unless ($spec->{endpoint} // '') eq 'node_action' && defined $action
       && ($spec->{node_type} // '') eq 'multi_party_call' && $action =~ /\A[a-z_]+\z/ && !__PACKAGE__->can($action);
     no strict 'refs';
-    *{$action} = sub { _send(Plivo::PHLO::Node::_self(shift, $action), $op, $action, @_) };
+    *{$action} = sub {
+        my $self = shift;
+        $self = Plivo::PHLO::Node::_self($self, $action)
+          unless ref $self eq __PACKAGE__ && Scalar::Util::reftype($self) eq 'HASH';
+        return _send($self, $op, $action, @_);
+    };
 }
 
 sub action {
