@@ -269,9 +269,10 @@ subtest 'every other operation of the core reaches the service through its metho
     my %valid = (phlo_id => $P, node_id => $N, run_id => $P, node_type => 'multi_party_call',
         member_id => $CUSTOMER, trigger_source => $AGENT, to => '+14152225555', role => 'agent',
         action => 'hold', method => 'GET', path => "/v1/phlo/$P");
-    for my $spec (Plivo::PHLO->operations) {
+    my @rest = grep { !$called{ $_->{name} } } Plivo::PHLO->operations;
+    pass('every operation of the core was exercised above') unless @rest;
+    for my $spec (@rest) {
         my $op = $spec->{name};
-        next if $called{$op};
         my %named = map { $_ => 1 } @{ $spec->{named} };
         my @args = grep { defined } map { $named{$_} ? () : $valid{$_} } @{ $spec->{params} };
         push @args, map { ($_ => $valid{$_}) } grep { $named{$_} } @{ $spec->{params} };
