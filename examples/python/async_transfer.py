@@ -71,7 +71,7 @@ async def main(argv: Optional[list[str]] = None) -> int:
         print(f"cold transfer failed: {e}", file=sys.stderr)
         return 1
     print(f"status: {r.status}")
-    print(r.json)
+    print(r.text)
     return 0
 
 

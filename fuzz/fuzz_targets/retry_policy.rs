@@ -2,7 +2,7 @@
 //! and `RetryPolicy::delay`, as the transport calls them between attempts.
 //!
 //! Properties: nothing panics or overflows, whatever the settings (zero, huge, `Duration::MAX`);
-//! no retry past `max_attempts`; a non-idempotent request is retried under the default
+//! no retry past `max_retries`; a non-idempotent request is retried under the default
 //! `ActionRetry::Safe` only when it was never sent or was refused with 429; a 500 is never
 //! retried; a delay is never longer than the larger of `max_delay` and `max_retry_after`, and none
 //! is offered that would end past `max_elapsed`.
@@ -25,7 +25,7 @@ fn duration(u: &mut Unstructured) -> Result<Duration> {
 
 fn run(u: &mut Unstructured) -> Result<()> {
     let policy = RetryPolicy {
-        max_attempts: u.arbitrary()?,
+        max_retries: u.arbitrary()?,
         base_delay: duration(u)?,
         max_delay: duration(u)?,
         max_retry_after: duration(u)?,
@@ -57,7 +57,7 @@ fn run(u: &mut Unstructured) -> Result<()> {
 
     let again = policy.retryable(&err, idempotent, attempt);
     if again {
-        assert!(attempt < policy.max_attempts);
+        assert!(attempt <= policy.max_retries);
         assert_ne!(err.status(), Some(500));
         if !idempotent {
             match policy.actions {

@@ -1,7 +1,7 @@
 use strict;
 use warnings;
 
-# The fault matrix every language shares (tests/fault_matrix.json, issue 7), run the way its "how"
+# The fault matrix every language shares (tests/fault_matrix.json), run the way its "how"
 # says, through the generic entry point $client->call($op, \%params): one subtest per case, named
 # after it. Each failing case asserts the Plivo::PHLO::Error's kind, code, HTTP status, attempts and,
 # when the table gives them, message, field, api_id and retry_after; every case asserts how many
@@ -32,7 +32,7 @@ my $table = do {
 my $sim = SimHelper->start;
 
 my @cases = @{ $table->{cases} };
-cmp_ok(scalar @cases, '>=', 50, 'the shared table covers issue 7\'s list (' . scalar(@cases) . ' cases)');
+cmp_ok(scalar @cases, '>=', 50, 'the shared table covers the whole list (' . scalar(@cases) . ' cases)');
 is($table->{phlo_id}, $P, 'the table\'s PHLO is the demo fixture\'s');
 is($table->{node_id}, $N, 'the table\'s node is the demo fixture\'s');
 
@@ -67,7 +67,7 @@ for my $c (@cases) {
             auth_token => $c->{wrong_token} ? $WRONG_TOKEN : $TOKEN,
             base_url   => $base_url,
         );
-        $opts{timeout} = $c->{timeout_ms} / 1000 if defined $c->{timeout_ms};
+        $opts{timeout} = $c->{timeout} if defined $c->{timeout};
         my $client = Plivo::PHLO->new(%opts);
 
         # 3. the call, by name

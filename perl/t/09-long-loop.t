@@ -1,7 +1,7 @@
 use strict;
 use warnings;
 
-# The long loop (issue 7): 100,000 calls on one client, with the process's resident memory flat
+# The long loop: 100,000 calls on one client, with the process's resident memory flat
 # after warm-up (VmRSS from /proc/self/status, growth under 4 MiB between call 10,000 and call
 # 100,000) and every result accounted for.
 #

@@ -1,7 +1,7 @@
 use strict;
 use warnings;
 
-# Secrets (issue 7): a recognisable token, TOKEN-pl-canary-7f3a9b, given to the client (as an
+# Secrets: a recognisable token, TOKEN-pl-canary-7f3a9b, given to the client (as an
 # argument and through the environment) never shows: not in any error's string form, message,
 # body, api_id, field, TO_JSON or Data::Dumper output, for every error kind this test can
 # produce (401 with the canary as the wrong token, service bodies that echo it back in the
@@ -11,11 +11,10 @@ use warnings;
 # header. "Shows" means the token, the Basic credential, or any 8 characters of the token in a
 # row, in any case.
 #
-# The Perl layer scrubs errors itself too (Plivo::PHLO::FFI::_scrub); the last subtest looks at
-# what libphlo itself reports, through the C ABI. This test found two gaps there (an api_id the
-# service echoes was not scrubbed; a decode error's quote of the body, cut at a fixed length,
-# kept the start of a token straddling the cut); the core fixed both (it now scrubs each body
-# as soon as it is read), and the subtest keeps them fixed.
+# The Perl layer keeps no secret and scrubs nothing: every error comes from libphlo, whose core
+# scrubs the token, the Basic credential, and what is left of the token where a text holds only
+# part of it (8 or more of its first or last characters), from the message, body, api_id and
+# field. The last subtest reads libphlo's own error records through the C ABI.
 
 use FindBin;
 use lib "$FindBin::Bin/lib", "$FindBin::Bin/../lib";
@@ -226,8 +225,8 @@ subtest "the simulator's request log: the token only as the Authorization header
     is_deeply([ leaks($sim->stderr_text) ], [], "nor in the simulator's stderr");
 };
 
-# libphlo's own error records, read through the C ABI without the Perl layer's scrubbing.
-subtest 'what libphlo itself reports (before the Perl layer scrubs)' => sub {
+# libphlo's own error records, read through the C ABI.
+subtest 'what libphlo itself reports' => sub {
     my $h = $good->{handle};
     my $raw_error = sub {
         my ($fault) = @_;

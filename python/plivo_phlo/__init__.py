@@ -45,6 +45,7 @@ from ._native import (
     Simulator,
     __version__,
     operations,
+    options,
 )
 from . import exceptions
 from .exceptions import (
@@ -95,6 +96,7 @@ __all__ = [
     "Simulator",
     "RestClient",
     "operations",
+    "options",
     "exceptions",
     "phlo",
     "PhloError",

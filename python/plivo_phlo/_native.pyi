@@ -1,7 +1,10 @@
 """The native extension (Rust, pyo3). Import from :mod:`plivo_phlo`, not from here."""
 
+# The parts between `BEGIN GENERATED` and `END GENERATED` are written by `cargo xtask gen` from
+# the core's tables of operations and options: edit those, not these lines.
+
 from types import TracebackType
-from typing import Any, Mapping, Optional, Sequence, Tuple, Type, Union, final
+from typing import Any, Literal, Mapping, Optional, Sequence, Tuple, Type, Union, final
 
 __all__ = [
     "__version__",
@@ -16,25 +19,32 @@ __all__ = [
     "Response",
     "Simulator",
     "operations",
+    "options",
 ]
 
 __version__: str
 DEFAULT_BASE_URL: str
 
 def operations() -> list[dict[str, Any]]:
-    """Every named operation: ``name``, ``params`` (required), ``optional``, ``doc``."""
+    """Every named operation: ``name``, ``params`` (required), ``optional``, ``named``,
+    ``endpoint``, ``action``, ``node_type``, ``default_role``, ``doc``."""
+
+def options() -> list[dict[str, Any]]:
+    """Every client option: ``name``, ``kind``, ``choices``, ``unit``, ``default``, ``doc``."""
 
 class _Result:
     @property
     def status(self) -> int:
         """The HTTP status of the answer (any 2xx)."""
     @property
-    def json(self) -> str:
+    def text(self) -> str:
         """The response body exactly as received: a JSON object, or ``""`` when the service
         answered 2xx with no body (a success whose fields are all empty)."""
+    def json(self) -> dict[str, Any]:
+        """The response body parsed into a new dict (``{}`` when there was no body)."""
     @property
     def raw(self) -> dict[str, Any]:
-        """The response body parsed into a new dict (``{}`` when there was no body)."""
+        """Deprecated: use ``json()``. The response body parsed into a new dict."""
     @property
     def extra(self) -> dict[str, Any]:
         """The fields of the answer this version does not know, as a new dict."""
@@ -127,13 +137,14 @@ class Client:
     from the next call.
 
     ``None`` arguments fall back to ``PLIVO_AUTH_ID``, ``PLIVO_AUTH_TOKEN`` and
-    ``PLIVO_PHLO_BASE_URL``, then to the core's defaults (production runner, 30 s per request,
-    5 s to connect, 2 retries).
+    ``PLIVO_PHLO_BASE_URL``, then to the core's defaults (production runner, 30 s per attempt,
+    5 s to connect, 2 retries). Every client option of the core is a keyword argument, with the
+    same name and unit as in every other binding (``plivo_phlo.options()`` lists them).
 
     Raises:
         AuthenticationError: no credentials.
-        InvalidArgumentError: a malformed auth id, token, base URL, timeout, ``max_retries``,
-            proxy or certificate (a ``str`` holding a lone surrogate included).
+        InvalidArgumentError: a malformed auth id, token or option value (a ``str`` holding a
+            lone surrogate included), or an unknown option.
         TypeError: an argument of the wrong type.
 
     Every method checks its arguments before sending anything: a wrong type is a ``TypeError``;
@@ -148,6 +159,7 @@ class Client:
     A 2xx answer with no body is a success: the result's fields are empty, ``.json`` is ``""``.
     """
 
+    # BEGIN GENERATED: Client (cargo xtask gen: the constructor, one method per operation)
     def __new__(
         cls,
         auth_id: Optional[str] = None,
@@ -157,10 +169,108 @@ class Client:
         max_retries: Optional[int] = None,
         *,
         connect_timeout: Optional[float] = None,
+        action_retry: Optional[Literal["never", "safe", "always"]] = None,
         proxy: Optional[str] = None,
         ca_cert_pem: Union[str, bytes, None] = None,
-        validation: Optional[str] = None,
+        user_agent_suffix: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        allow_insecure_http: Optional[bool] = None,
+        max_in_flight: Optional[int] = None,
+        validation: Optional[Literal["strict", "service"]] = None,
     ) -> Client: ...
+    def get_phlo(self, phlo_id: str) -> Phlo:
+        """Reads a PHLO's metadata; an unknown PHLO is not_found."""
+    def run_phlo(self, phlo_id: str, payload: Optional[Mapping[str, Any]] = None) -> PhloRunStarted:
+        """Starts a run of a PHLO, with optional start variables; a "stopped ..." message is still a success."""
+    def get_phlo_run(self, phlo_id: str, run_id: str) -> PhloRun:
+        """Reads a PHLO run (legacy endpoint; any field may be missing)."""
+    def get_node(self, phlo_id: str, node_type: str, node_id: str) -> Node:
+        """Reads a node of either type."""
+    def get_multi_party_call(self, phlo_id: str, node_id: str) -> Node:
+        """Reads a multi-party-call node."""
+    def get_conference_bridge(self, phlo_id: str, node_id: str) -> Node:
+        """Reads a conference-bridge node."""
+    def mpc_call(
+        self,
+        phlo_id: str,
+        node_id: str,
+        trigger_source: str,
+        to: str,
+        role: str,
+    ) -> ActionResponse:
+        """Dials ``to`` into the multi-party call with ``role``, on behalf of ``trigger_source``."""
+    def mpc_warm_transfer(
+        self,
+        phlo_id: str,
+        node_id: str,
+        trigger_source: str,
+        to: str,
+        role: Optional[str] = None,
+    ) -> ActionResponse:
+        """Consultative transfer: ``trigger_source`` talks to ``to`` first while the other members wait on hold."""
+    def mpc_cold_transfer(
+        self,
+        phlo_id: str,
+        node_id: str,
+        trigger_source: str,
+        to: str,
+        role: Optional[str] = None,
+    ) -> ActionResponse:
+        """Blind transfer: the other party is connected to ``to`` and ``trigger_source`` leaves the call."""
+    def mpc_member_abort_transfer(
+        self,
+        phlo_id: str,
+        node_id: str,
+        member_id: str,
+    ) -> ActionResponse:
+        """Cancels the warm transfer this member started."""
+    def mpc_member_resume_call(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Completes a warm transfer: the member goes back into the call."""
+    def mpc_member_voicemail_drop(
+        self,
+        phlo_id: str,
+        node_id: str,
+        member_id: str,
+    ) -> ActionResponse:
+        """Leaves the node's voicemail on the member's line and drops the member."""
+    def mpc_member_hangup(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Disconnects a multi-party-call member."""
+    def mpc_member_hold(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Puts a multi-party-call member on hold."""
+    def mpc_member_unhold(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Takes a multi-party-call member off hold."""
+    def mpc_member_mute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Mutes a multi-party-call member."""
+    def mpc_member_unmute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Unmutes a multi-party-call member."""
+    def bridge_member_mute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Mutes a conference-bridge member."""
+    def bridge_member_unmute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Unmutes a conference-bridge member."""
+    def bridge_member_hangup(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Disconnects a conference-bridge member."""
+    def node_action(
+        self,
+        phlo_id: str,
+        node_id: str,
+        action: str,
+        trigger_source: str,
+        to: str,
+        role: Optional[str] = None,
+    ) -> ActionResponse:
+        """Any multi-party-call action by name; ``role`` is left out of the request when not given."""
+    def member_action(
+        self,
+        phlo_id: str,
+        node_type: str,
+        node_id: str,
+        member_id: str,
+        action: str,
+    ) -> ActionResponse:
+        """Any member action by name, on either node type."""
+    def raw(self, method: str, path: str, body: Optional[Mapping[str, Any]] = None) -> Response:
+        """Any request the typed operations lack: a method, a path from /v1/ and an optional JSON body, with the same credentials, retries and errors."""
+    # END GENERATED: Client
     @property
     def auth_id(self) -> str: ...
     @property
@@ -179,45 +289,6 @@ class Client:
         self,
         *_args: Union[Type[BaseException], BaseException, TracebackType, None],
     ) -> bool: ...
-    def get_phlo(self, phlo_id: str) -> Phlo: ...
-    def run_phlo(self, phlo_id: str, payload: Optional[Mapping[str, Any]] = None) -> PhloRunStarted: ...
-    def get_phlo_run(self, phlo_id: str, run_id: str) -> PhloRun: ...
-    def get_node(self, phlo_id: str, node_type: str, node_id: str) -> Node: ...
-    def get_multi_party_call(self, phlo_id: str, node_id: str) -> Node: ...
-    def get_conference_bridge(self, phlo_id: str, node_id: str) -> Node: ...
-    def mpc_call(
-        self, phlo_id: str, node_id: str, trigger_source: str, to: str, role: str
-    ) -> ActionResponse: ...
-    def mpc_warm_transfer(
-        self, phlo_id: str, node_id: str, trigger_source: str, to: str, role: Optional[str] = None
-    ) -> ActionResponse: ...
-    def mpc_cold_transfer(
-        self, phlo_id: str, node_id: str, trigger_source: str, to: str, role: Optional[str] = None
-    ) -> ActionResponse: ...
-    def mpc_member_abort_transfer(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def mpc_member_resume_call(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def mpc_member_voicemail_drop(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def mpc_member_hangup(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def mpc_member_hold(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def mpc_member_unhold(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def mpc_member_mute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def mpc_member_unmute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def bridge_member_mute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def bridge_member_unmute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def bridge_member_hangup(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    def node_action(
-        self,
-        phlo_id: str,
-        node_id: str,
-        action: str,
-        trigger_source: str,
-        to: str,
-        role: Optional[str] = None,
-    ) -> ActionResponse: ...
-    def member_action(
-        self, phlo_id: str, node_type: str, node_id: str, member_id: str, action: str
-    ) -> ActionResponse: ...
-    def raw(self, method: str, path: str, body: Optional[Mapping[str, Any]] = None) -> Response: ...
     def call(self, name: str, /, **params: Any) -> Response: ...
 
 @final
@@ -231,10 +302,11 @@ class AsyncClient:
     Cancelling the task (``Task.cancel``, ``asyncio.wait_for``, a task group) abandons the
     request: it is never retried. Works on asyncio's own loops and on uvloop.
 
-    The constructor takes ``Client``'s arguments, plus ``max_in_flight`` (default 100): the most
-    requests in flight at once; further calls wait for a slot, within their timeout.
+    The constructor takes ``Client``'s arguments (``max_in_flight``, default 100, is the most
+    requests in flight at once; further calls wait for a slot, within their timeout).
     """
 
+    # BEGIN GENERATED: AsyncClient (cargo xtask gen: the constructor, one method per operation)
     def __new__(
         cls,
         auth_id: Optional[str] = None,
@@ -244,10 +316,137 @@ class AsyncClient:
         max_retries: Optional[int] = None,
         *,
         connect_timeout: Optional[float] = None,
+        action_retry: Optional[Literal["never", "safe", "always"]] = None,
         proxy: Optional[str] = None,
         ca_cert_pem: Union[str, bytes, None] = None,
+        user_agent_suffix: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        allow_insecure_http: Optional[bool] = None,
         max_in_flight: Optional[int] = None,
+        validation: Optional[Literal["strict", "service"]] = None,
     ) -> AsyncClient: ...
+    async def get_phlo(self, phlo_id: str) -> Phlo:
+        """Reads a PHLO's metadata; an unknown PHLO is not_found."""
+    async def run_phlo(
+        self,
+        phlo_id: str,
+        payload: Optional[Mapping[str, Any]] = None,
+    ) -> PhloRunStarted:
+        """Starts a run of a PHLO, with optional start variables; a "stopped ..." message is still a success."""
+    async def get_phlo_run(self, phlo_id: str, run_id: str) -> PhloRun:
+        """Reads a PHLO run (legacy endpoint; any field may be missing)."""
+    async def get_node(self, phlo_id: str, node_type: str, node_id: str) -> Node:
+        """Reads a node of either type."""
+    async def get_multi_party_call(self, phlo_id: str, node_id: str) -> Node:
+        """Reads a multi-party-call node."""
+    async def get_conference_bridge(self, phlo_id: str, node_id: str) -> Node:
+        """Reads a conference-bridge node."""
+    async def mpc_call(
+        self,
+        phlo_id: str,
+        node_id: str,
+        trigger_source: str,
+        to: str,
+        role: str,
+    ) -> ActionResponse:
+        """Dials ``to`` into the multi-party call with ``role``, on behalf of ``trigger_source``."""
+    async def mpc_warm_transfer(
+        self,
+        phlo_id: str,
+        node_id: str,
+        trigger_source: str,
+        to: str,
+        role: Optional[str] = None,
+    ) -> ActionResponse:
+        """Consultative transfer: ``trigger_source`` talks to ``to`` first while the other members wait on hold."""
+    async def mpc_cold_transfer(
+        self,
+        phlo_id: str,
+        node_id: str,
+        trigger_source: str,
+        to: str,
+        role: Optional[str] = None,
+    ) -> ActionResponse:
+        """Blind transfer: the other party is connected to ``to`` and ``trigger_source`` leaves the call."""
+    async def mpc_member_abort_transfer(
+        self,
+        phlo_id: str,
+        node_id: str,
+        member_id: str,
+    ) -> ActionResponse:
+        """Cancels the warm transfer this member started."""
+    async def mpc_member_resume_call(
+        self,
+        phlo_id: str,
+        node_id: str,
+        member_id: str,
+    ) -> ActionResponse:
+        """Completes a warm transfer: the member goes back into the call."""
+    async def mpc_member_voicemail_drop(
+        self,
+        phlo_id: str,
+        node_id: str,
+        member_id: str,
+    ) -> ActionResponse:
+        """Leaves the node's voicemail on the member's line and drops the member."""
+    async def mpc_member_hangup(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Disconnects a multi-party-call member."""
+    async def mpc_member_hold(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Puts a multi-party-call member on hold."""
+    async def mpc_member_unhold(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Takes a multi-party-call member off hold."""
+    async def mpc_member_mute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Mutes a multi-party-call member."""
+    async def mpc_member_unmute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse:
+        """Unmutes a multi-party-call member."""
+    async def bridge_member_mute(
+        self,
+        phlo_id: str,
+        node_id: str,
+        member_id: str,
+    ) -> ActionResponse:
+        """Mutes a conference-bridge member."""
+    async def bridge_member_unmute(
+        self,
+        phlo_id: str,
+        node_id: str,
+        member_id: str,
+    ) -> ActionResponse:
+        """Unmutes a conference-bridge member."""
+    async def bridge_member_hangup(
+        self,
+        phlo_id: str,
+        node_id: str,
+        member_id: str,
+    ) -> ActionResponse:
+        """Disconnects a conference-bridge member."""
+    async def node_action(
+        self,
+        phlo_id: str,
+        node_id: str,
+        action: str,
+        trigger_source: str,
+        to: str,
+        role: Optional[str] = None,
+    ) -> ActionResponse:
+        """Any multi-party-call action by name; ``role`` is left out of the request when not given."""
+    async def member_action(
+        self,
+        phlo_id: str,
+        node_type: str,
+        node_id: str,
+        member_id: str,
+        action: str,
+    ) -> ActionResponse:
+        """Any member action by name, on either node type."""
+    async def raw(
+        self,
+        method: str,
+        path: str,
+        body: Optional[Mapping[str, Any]] = None,
+    ) -> Response:
+        """Any request the typed operations lack: a method, a path from /v1/ and an optional JSON body, with the same credentials, retries and errors."""
+    # END GENERATED: AsyncClient
     @property
     def auth_id(self) -> str: ...
     @property
@@ -268,45 +467,6 @@ class AsyncClient:
         self,
         *_args: Union[Type[BaseException], BaseException, TracebackType, None],
     ) -> None: ...
-    async def get_phlo(self, phlo_id: str) -> Phlo: ...
-    async def run_phlo(self, phlo_id: str, payload: Optional[Mapping[str, Any]] = None) -> PhloRunStarted: ...
-    async def get_phlo_run(self, phlo_id: str, run_id: str) -> PhloRun: ...
-    async def get_node(self, phlo_id: str, node_type: str, node_id: str) -> Node: ...
-    async def get_multi_party_call(self, phlo_id: str, node_id: str) -> Node: ...
-    async def get_conference_bridge(self, phlo_id: str, node_id: str) -> Node: ...
-    async def mpc_call(
-        self, phlo_id: str, node_id: str, trigger_source: str, to: str, role: str
-    ) -> ActionResponse: ...
-    async def mpc_warm_transfer(
-        self, phlo_id: str, node_id: str, trigger_source: str, to: str, role: Optional[str] = None
-    ) -> ActionResponse: ...
-    async def mpc_cold_transfer(
-        self, phlo_id: str, node_id: str, trigger_source: str, to: str, role: Optional[str] = None
-    ) -> ActionResponse: ...
-    async def mpc_member_abort_transfer(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def mpc_member_resume_call(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def mpc_member_voicemail_drop(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def mpc_member_hangup(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def mpc_member_hold(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def mpc_member_unhold(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def mpc_member_mute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def mpc_member_unmute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def bridge_member_mute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def bridge_member_unmute(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def bridge_member_hangup(self, phlo_id: str, node_id: str, member_id: str) -> ActionResponse: ...
-    async def node_action(
-        self,
-        phlo_id: str,
-        node_id: str,
-        action: str,
-        trigger_source: str,
-        to: str,
-        role: Optional[str] = None,
-    ) -> ActionResponse: ...
-    async def member_action(
-        self, phlo_id: str, node_type: str, node_id: str, member_id: str, action: str
-    ) -> ActionResponse: ...
-    async def raw(self, method: str, path: str, body: Optional[Mapping[str, Any]] = None) -> Response: ...
     async def call(self, name: str, /, **params: Any) -> Response: ...
 
 @final
@@ -343,12 +503,21 @@ class Simulator:
     def requests(self) -> list[dict[str, Any]]: ...
     def fault(self, kind: str, /, **params: Any) -> None: ...
     def reset(self) -> None: ...
+    # BEGIN GENERATED: Simulator.client (cargo xtask gen: every option but base_url, for both clients)
     def client(
         self,
         *,
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        action_retry: Optional[Literal["never", "safe", "always"]] = None,
+        proxy: Optional[str] = None,
+        ca_cert_pem: Union[str, bytes, None] = None,
+        user_agent_suffix: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        allow_insecure_http: Optional[bool] = None,
+        max_in_flight: Optional[int] = None,
+        validation: Optional[Literal["strict", "service"]] = None,
     ) -> Client: ...
     def async_client(
         self,
@@ -356,8 +525,16 @@ class Simulator:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        action_retry: Optional[Literal["never", "safe", "always"]] = None,
+        proxy: Optional[str] = None,
+        ca_cert_pem: Union[str, bytes, None] = None,
+        user_agent_suffix: Optional[str] = None,
+        max_response_bytes: Optional[int] = None,
+        allow_insecure_http: Optional[bool] = None,
         max_in_flight: Optional[int] = None,
+        validation: Optional[Literal["strict", "service"]] = None,
     ) -> AsyncClient: ...
+    # END GENERATED: Simulator.client
     def close(self) -> None: ...
     def __enter__(self) -> Simulator: ...
     def __exit__(

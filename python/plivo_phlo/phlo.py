@@ -67,19 +67,6 @@ __all__ = [
     "InvalidRequestError",
 ]
 
-#: The member actions of the official SDK's ``Member`` (each is ``update(<name>)``).
-MEMBER_ACTIONS = (
-    "abort_transfer",
-    "resume_call",
-    "voicemail_drop",
-    "hangup",
-    "hold",
-    "unhold",
-    "mute",
-    "unmute",
-)
-
-
 class MissingFieldError(KeyError, AttributeError):
     """Raised by ``r[name]`` for a field the answer does not have: an ``AttributeError``, as the
     official SDK raises there, and a ``KeyError``, as a mapping raises."""
@@ -136,9 +123,9 @@ class ResponseObject:
 def _objects(r: Response) -> Optional[Dict[str, Any]]:
     """The body of an answer, nested objects as ``ResponseObject`` (the SDK's object hook), or
     ``None`` when the service answered 2xx with no body (the SDK returns ``None`` then)."""
-    if not r.json:
+    if not r.text:
         return None
-    top: Dict[str, Any] = json.loads(r.json)
+    top: Dict[str, Any] = json.loads(r.text)
     for k, v in top.items():
         if isinstance(v, (dict, list)):
             top[k] = json.loads(json.dumps(v), object_hook=ResponseObject)

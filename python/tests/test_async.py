@@ -113,9 +113,9 @@ async def test_every_operation_against_the_simulator(sim: plivo_phlo.Simulator) 
         await c.mpc_cold_transfer(P, N, AGENT, "+14152227777")
         assert members(sim, N)[AGENT] == "left" and members(sim, N)["+14152227777"] == "connected"
         resp = await c.raw("GET", f"/v1/phlo/{P}")
-        assert isinstance(resp, plivo_phlo.Response) and resp.raw["phlo_id"] == P
+        assert isinstance(resp, plivo_phlo.Response) and resp.json()["phlo_id"] == P
         resp = await c.call("mpc_member_hangup", phlo_id=P, node_id=N, member_id=CUSTOMER)
-        assert resp.status == 201 and json.loads(resp.json)["error"] == ""
+        assert resp.status == 201 and resp.json()["error"] == ""
         await c.mpc_member_hangup(P, N, NEW)
     assert c.closed
     # Every request went out once: no retry, nothing lost.

@@ -68,7 +68,8 @@ def test_names_arguments_and_defaults_are_the_sdks() -> None:
         assert sig(m) == [("trigger_source", E), ("to", E), ("role", "agent")]
     assert sig(phlo.Node.update) == [("action", E), ("trigger_source", E), ("to", E), ("role", E)]
     assert sig(phlo.MultiPartyCall.member) == [("member_id", E)]
-    for name in phlo.MEMBER_ACTIONS:
+    # The official SDK's Member methods, each update(<name>).
+    for name in ("abort_transfer", "resume_call", "voicemail_drop", "hangup", "hold", "unhold", "mute", "unmute"):
         assert sig(getattr(phlo.Member, name)) == []
     assert plivo.RestClient is phlo.RestClient
     for name in ("PlivoRestError", "ValidationError", "AuthenticationError", "ResourceNotFoundError",

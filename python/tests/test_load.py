@@ -1,4 +1,4 @@
-"""Concurrency and load (issue 7, part 4).
+"""Concurrency and load.
 
 1. One client shared by 8 threads, 500 mixed calls each (reads, runs, multi-party-call and
    conference-bridge member actions, 404s, invalid arguments), with faults interleaved: 503s on

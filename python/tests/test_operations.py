@@ -38,8 +38,11 @@ def test_get_phlo(sim: plivo_phlo.Simulator, client: plivo_phlo.Client) -> None:
     assert (phlo.phlo_id, phlo.name) == (P, "support line")
     assert phlo.created_on == "2024-05-14 09:31:07.114209+00:00"
     assert phlo.status == 200
-    assert phlo.api_id and phlo.raw["api_id"] == phlo.api_id
-    assert json.loads(phlo.json) == phlo.raw
+    assert phlo.api_id and phlo.json()["api_id"] == phlo.api_id
+    assert json.loads(phlo.text) == phlo.json()
+    # The old name of json() stays for one release, with a warning.
+    with pytest.warns(DeprecationWarning, match=r"\.json\(\)"):
+        assert phlo.raw == phlo.json()
     assert phlo.extra == {}
     r = assert_sent(sim, "GET", f"/v1/phlo/{P}", None)
     assert r["headers"]["authorization"] == "Basic TUFYWFhYWFhYWFhYWFhYWFhYWFg6dG9rZW4xMjM="
@@ -273,8 +276,8 @@ def test_member_action_generic(sim: plivo_phlo.Simulator, client: plivo_phlo.Cli
 def test_raw(sim: plivo_phlo.Simulator, client: plivo_phlo.Client) -> None:
     r = client.raw("GET", f"/v1/phlo/{P}")
     assert isinstance(r, plivo_phlo.Response)
-    assert r.status == 200 and r.raw["name"] == "support line"
-    assert r.extra == r.raw
+    assert r.status == 200 and r.json()["name"] == "support line"
+    assert r.extra == r.json()
     assert_sent(sim, "GET", f"/v1/phlo/{P}", None)
     r = client.raw("POST", f"/v1/phlo/{P}/multi_party_call/{N}/members/{CUSTOMER}", {"action": "hold"})
     assert r.status == 201
@@ -287,7 +290,7 @@ def test_call_generic(sim: plivo_phlo.Simulator, client: plivo_phlo.Client) -> N
     assert "mpc_cold_transfer" in names and "raw" in names
     assert all(hasattr(client, n) for n in names)
     r = client.call("mpc_cold_transfer", phlo_id=P, node_id=N, trigger_source=AGENT, to="+14152225555")
-    assert r.status == 201 and r.raw["error"] == ""
+    assert r.status == 201 and r.json()["error"] == ""
     assert_sent(
         sim,
         "POST",

@@ -99,7 +99,41 @@ def test_client_defaults_and_settings(sim: plivo_phlo.Simulator) -> None:
     assert (c.timeout, c.connect_timeout, c.max_retries) == (30.0, 5.0, 2)
     c = sim.client(timeout=1.5, connect_timeout=0.5, max_retries=0)
     assert (c.timeout, c.connect_timeout, c.max_retries) == (1.5, 0.5, 0)
-    # The order of the issue's signature: auth_id, auth_token, base_url, timeout, max_retries.
+    # The positional order: auth_id, auth_token, base_url, timeout, max_retries.
     c = plivo_phlo.Client(sim.auth_id, sim.auth_token, sim.base_url, 2.5, 1)
     assert (c.timeout, c.max_retries) == (2.5, 1)
+
+
+def test_every_option_of_the_core_is_a_keyword_argument(sim: plivo_phlo.Simulator) -> None:
+    """The core's option table is the constructor's keyword arguments (and Simulator.client's):
+    each is accepted by name, None is its default, and a value of no option's type is refused
+    naming it. The values that work for each kind are applied by the core."""
+    table = plivo_phlo.options()
+    names = [o["name"] for o in table]
+    assert {"timeout", "max_retries", "action_retry", "max_response_bytes", "allow_insecure_http",
+            "max_in_flight"} <= set(names)
+    for name in names:
+        given = {"base_url": sim.base_url, name: None}
+        plivo_phlo.Client(sim.auth_id, sim.auth_token, **given).close()
+        with pytest.raises(TypeError, match=name):
+            plivo_phlo.Client(sim.auth_id, sim.auth_token, **{**given, name: [1]})
+        with pytest.raises(TypeError, match=name):
+            sim.client(**{name: [1]})
+    with pytest.raises(plivo_phlo.InvalidArgumentError) as info:
+        sim.client(timeout_ms=500)
+    assert info.value.field == "timeout_ms"
+    with pytest.raises(plivo_phlo.InvalidArgumentError) as info:
+        sim.client(max_in_flight=0)
+    assert info.value.field == "max_in_flight"
+    with pytest.raises(plivo_phlo.InvalidArgumentError) as info:
+        plivo_phlo.Client(sim.auth_id, sim.auth_token, "http://192.0.2.1:9")
+    assert info.value.field == "base_url" and "allow_insecure_http" in info.value.message
+    plivo_phlo.Client(sim.auth_id, sim.auth_token, "http://192.0.2.1:9", allow_insecure_http=True).close()
+    with sim.client(action_retry="never", max_response_bytes=4096, max_in_flight=2,
+                    user_agent_suffix="py-options", connect_timeout=2, timeout=5.5) as c:
+        assert c.timeout == 5.5 and c.connect_timeout == 2.0
+        assert c.get_phlo(P).name == "support line"
+    assert "(py-options)" in sim.requests()[-1]["headers"]["user-agent"]
+    with sim.client(max_response_bytes=10) as c, pytest.raises(plivo_phlo.DecodeError):
+        c.get_phlo(P)
     assert plivo_phlo.__version__.count(".") == 2

@@ -1,4 +1,4 @@
-/* Concurrency and load (issue 7, point 4): one handle shared by 8 threads making thousands of
+/* Concurrency and load: one handle shared by 8 threads making thousands of
  * mixed calls while the simulator injects faults, with every result and every request accounted
  * for; then a long loop on one handle whose memory stays flat.
  *
@@ -522,7 +522,7 @@ int main(int argc, char **argv) {
   long loop = argc > 3 ? atol(argv[3]) : 100000;
   int check_rss = argc > 4 ? atoi(argv[4]) : 1;
   /* default retries (3 attempts); a bound on every attempt so nothing can hang */
-  g_client = sim_client("\"timeout_ms\":10000");
+  g_client = sim_client("\"timeout\":10");
   run_phase(1, threads);
   run_phase(2, threads);
   if (loop > 0) long_loop(loop, check_rss);

@@ -1,4 +1,4 @@
-/* Secrets (issue 7, point 5), the C side: a client with a recognisable token makes successes,
+/* Secrets, the C side: a client with a recognisable token makes successes,
  * retries and failures of every kind (several from a server that echoes the token back, in a
  * JSON error, an HTML page, a non-JSON 2xx body, a 401 body, a redirect's Location), and:
  *   - neither the token nor its base64 form ("auth_id:token", as in the Authorization header)
@@ -74,7 +74,7 @@ static void examine(const char *what, phlo_status s, int want_fail) {
 
 static phlo_client *canary_client(const char *base_url, const char *token) {
   char options[512];
-  snprintf(options, sizeof options, "{\"base_url\":\"%s\",\"timeout_ms\":500}", base_url);
+  snprintf(options, sizeof options, "{\"base_url\":\"%s\",\"timeout\":0.5}", base_url);
   phlo_client *c = NULL;
   phlo_status s = phlo_client_new(CANARY_ID, token, options, &c);
   if (s != PHLO_OK) {
@@ -210,7 +210,7 @@ int main(void) {
   phlo_client_free(w);
   /* phlo_client_new's own failures, with the token given */
   static const char *const bad_options[] = {
-      "{\"bogus\":1}", "{\"timeout_ms\":\"x\"}", "{\"base_url\":\"ftp://x\"}", "{not json",
+      "{\"bogus\":1}", "{\"timeout\":\"x\"}", "{\"base_url\":\"ftp://x\"}", "{not json",
       "{\"user_agent_suffix\":\"a\\nb\"}"};
   for (size_t i = 0; i < sizeof bad_options / sizeof *bad_options; i++) {
     phlo_client *h = NULL;

@@ -116,12 +116,12 @@ void test_errors(void) {
     phlo_client_free(retrying);
   }
 
-  /* timeout: latency fault longer than timeout_ms */
+  /* timeout: latency fault longer than the timeout */
   {
-    phlo_client *impatient = sim_client("\"max_retries\":0,\"timeout_ms\":300");
+    phlo_client *impatient = sim_client("\"max_retries\":0,\"timeout\":0.3");
     sim_fault("{\"kind\":\"latency\",\"ms\":1500}");
     s = get_phlo(impatient, PHLO_ID, &out);
-    CHECK_ERROR("no answer within timeout_ms is PHLO_TIMEOUT", s, PHLO_TIMEOUT,
+    CHECK_ERROR("no answer within the timeout is PHLO_TIMEOUT", s, PHLO_TIMEOUT,
                 "\"kind\":\"timeout\"", NULL);
     phlo_client_free(impatient);
   }
@@ -238,15 +238,15 @@ void test_errors(void) {
   /* options of phlo_client_new */
   {
     phlo_client *h = NULL;
-    s = phlo_client_new(AUTH_ID, AUTH_TOKEN, "{\"timeout\":5}", &h);
-    CHECK_ERROR("an unknown option is PHLO_INVALID_ARGUMENT", s, PHLO_INVALID_ARGUMENT,
-                "\"field\":\"timeout\"", NULL);
-    s = phlo_client_new(AUTH_ID, AUTH_TOKEN, "{\"timeout_ms\":\"5\"}", &h);
+    s = phlo_client_new(AUTH_ID, AUTH_TOKEN, "{\"timeout_ms\":5000}", &h);
+    CHECK_ERROR("an unknown option (the old timeout_ms) is PHLO_INVALID_ARGUMENT", s,
+                PHLO_INVALID_ARGUMENT, "\"field\":\"timeout_ms\"", NULL);
+    s = phlo_client_new(AUTH_ID, AUTH_TOKEN, "{\"timeout\":[5]}", &h);
     CHECK_ERROR("an option of the wrong type is PHLO_INVALID_ARGUMENT", s, PHLO_INVALID_ARGUMENT,
-                "\"field\":\"timeout_ms\"", NULL);
-    s = phlo_client_new(AUTH_ID, AUTH_TOKEN, "{\"timeout_ms\":0}", &h);
+                "\"field\":\"timeout\"", NULL);
+    s = phlo_client_new(AUTH_ID, AUTH_TOKEN, "{\"timeout\":0}", &h);
     CHECK_ERROR("a zero timeout is PHLO_INVALID_ARGUMENT", s, PHLO_INVALID_ARGUMENT,
-                "\"field\":\"timeout_ms\"", NULL);
+                "\"field\":\"timeout\"", NULL);
     s = phlo_client_new(AUTH_ID, AUTH_TOKEN, "{\"action_retry\":\"sometimes\"}", &h);
     CHECK_ERROR("an unknown action_retry is PHLO_INVALID_ARGUMENT", s, PHLO_INVALID_ARGUMENT,
                 "\"field\":\"action_retry\"", NULL);
@@ -258,9 +258,11 @@ void test_errors(void) {
                 "\"field\":\"auth_id\"", NULL);
     CHECK("no handle was written by a failed phlo_client_new", h == NULL);
     s = phlo_client_new(AUTH_ID, AUTH_TOKEN,
-                        "{\"timeout_ms\":1000,\"connect_timeout_ms\":500,\"max_retries\":1,"
+                        "{\"timeout\":1.5,\"connect_timeout\":\"0.5\",\"max_retries\":1,"
                         "\"action_retry\":\"never\",\"user_agent_suffix\":\"C test\","
-                        "\"max_response_bytes\":65536,\"proxy\":null,\"base_url\":\"http://127.0.0.1:1\"}",
+                        "\"max_response_bytes\":65536,\"proxy\":null,\"ca_cert_pem\":null,"
+                        "\"allow_insecure_http\":false,\"max_in_flight\":8,"
+                        "\"base_url\":\"http://127.0.0.1:1\"}",
                         &h);
     CHECK("every option is accepted", s == PHLO_OK && h != NULL);
     phlo_client_free(h);

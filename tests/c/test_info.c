@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "json.h"
 
 void test_info(void) {
   char numbers[64];
@@ -32,30 +33,55 @@ void test_info(void) {
         strcmp(phlo_status_name((phlo_status)99), "unknown") == 0 &&
             strcmp(phlo_status_name((phlo_status)-1), "unknown") == 0);
 
+  /* The tables are the core's: every row is checked for its shape, not listed here, so a new
+   * row needs no change to this test. */
   const char *ops = phlo_operations_json();
-  static const char *op_names[] = {
-      "get_phlo",          "run_phlo",          "get_phlo_run",
-      "get_node",          "get_multi_party_call", "get_conference_bridge",
-      "mpc_call",          "mpc_warm_transfer", "mpc_cold_transfer",
-      "mpc_member_abort_transfer", "mpc_member_resume_call", "mpc_member_voicemail_drop",
-      "mpc_member_hangup", "mpc_member_hold",   "mpc_member_unhold",
-      "mpc_member_mute",   "mpc_member_unmute", "bridge_member_mute",
-      "bridge_member_unmute", "bridge_member_hangup", "node_action",
-      "member_action",     "raw"};
-  int listed = 1;
-  for (size_t i = 0; i < sizeof op_names / sizeof *op_names; i++) {
-    char needle[96];
-    snprintf(needle, sizeof needle, "\"name\":\"%s\"", op_names[i]);
-    if (!contains(ops, needle)) {
-      printf("    %s is not listed\n", op_names[i]);
-      listed = 0;
-    }
+  jv *t = jv_parse(ops, NULL, 0);
+  size_t n = jv_len(t);
+  int shaped = t != NULL && t->type == JV_ARR && n >= 23;
+  for (size_t i = 0; shaped && i < n; i++) {
+    const jv *row = jv_at(t, i);
+    shaped = jv_str(jv_get(row, "name")) != NULL && jv_get(row, "params") != NULL &&
+             jv_get(row, "optional") != NULL && jv_get(row, "named") != NULL &&
+             jv_str(jv_get(row, "endpoint")) != NULL && jv_str(jv_get(row, "doc")) != NULL;
   }
-  CHECK("phlo_operations_json lists the 23 operations",
-        listed && count_of(ops, "\"name\":") == 23);
-  CHECK("phlo_operations_json marks optional parameters",
+  jv_free(t);
+  CHECK("phlo_operations_json is an array of rows with name, params, optional, named, endpoint, doc",
+        shaped);
+  CHECK("phlo_operations_json gives the seed call's row",
         contains(ops, "\"name\":\"mpc_cold_transfer\",\"params\":[\"phlo_id\",\"node_id\","
-                      "\"trigger_source\",\"to\"],\"optional\":[\"role\"]"));
+                      "\"trigger_source\",\"to\"],\"optional\":[\"role\"]") &&
+            contains(ops, "\"default_role\":\"agent\""));
   CHECK("phlo_operations_json is static (same pointer twice)", ops == phlo_operations_json());
   CHECK("no last error before any call", phlo_last_error_json() == NULL);
+
+  /* Every option phlo_options_json lists is an option of phlo_client_new: null (its default) is
+   * accepted, and a value no option takes is refused naming it. */
+  const char *opts = phlo_options_json();
+  t = jv_parse(opts, NULL, 0);
+  n = jv_len(t);
+  int known = t != NULL && n >= 11;
+  for (size_t i = 0; known && i < n; i++) {
+    const char *name = jv_str(jv_get(jv_at(t, i), "name"));
+    char json[128], field[128];
+    snprintf(json, sizeof json, "{\"%s\":null}", name ? name : "");
+    phlo_client *h = NULL;
+    int ok = phlo_client_new(AUTH_ID, AUTH_TOKEN, json, &h) == PHLO_OK;
+    phlo_client_free(h);
+    snprintf(json, sizeof json, "{\"%s\":[1]}", name ? name : "");
+    snprintf(field, sizeof field, "\"field\":\"%s\"", name ? name : "");
+    h = NULL;
+    char *e = NULL;
+    int refused = phlo_client_new(AUTH_ID, AUTH_TOKEN, json, &h) == PHLO_INVALID_ARGUMENT &&
+                  (e = phlo_last_error_json()) != NULL && contains(e, field);
+    phlo_string_free(e);
+    if (!ok || !refused) printf("    option %s: null %s, [1] %s\n", name, ok ? "ok" : "refused",
+                                refused ? "refused" : "not refused as it should be");
+    known = name != NULL && ok && refused;
+  }
+  jv_free(t);
+  CHECK("every option of phlo_options_json is taken by phlo_client_new's options_json", known);
+  CHECK("phlo_options_json gives kind, unit, default and doc",
+        contains(opts, "{\"name\":\"timeout\",\"kind\":\"seconds\""));
+  CHECK("phlo_options_json is static (same pointer twice)", opts == phlo_options_json());
 }

@@ -10,7 +10,7 @@
 #      operation against the in-process simulator, every exception class, the drop-in RestClient's
 #      requests and, side by side with the official SDK, its results (test_differential.py),
 #      threads and the GIL, logging and secrets, and the stubs (mypy.stubtest); and
-#      issue 7's reliability tests: the shared fault matrix (tests/fault_matrix.json), bad input
+#      the reliability tests: the shared fault matrix (tests/fault_matrix.json), bad input
 #      and misuse, 8 threads x 500 calls with faults, a 100,000-call loop with RSS flat, the
 #      token canary (about a minute in all);
 #   4. runs examples/python/cold_transfer.py (in-process simulator).

@@ -5,14 +5,13 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Arg, ArgMatches, Command, CommandFactory};
+use clap::{Arg, ArgMatches, Command};
 use clap_complete::Shell;
 
-use crate::args::Cli;
-
-/// The command line as parsed: the operations of [`Cli`] plus `completions` and `man`.
+/// The command line as parsed: the operations of [`crate::args::command`] plus `completions`
+/// and `man`.
 pub fn command() -> Command {
-    Cli::command()
+    crate::args::command()
         .subcommand(
             Command::new("completions")
                 .about("Print a shell completion script (bash, zsh, fish, elvish, powershell)")

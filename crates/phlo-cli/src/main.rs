@@ -2,33 +2,31 @@
 //!
 //! The response body (JSON, as received) goes to standard output and the HTTP status to standard
 //! error as `status: 201`, so `phlo ... | jq` works and a terminal shows both. Failures print one
-//! line to standard error and exit with a code per error kind (see [`exit_code`]).
-
-mod args;
-mod docs;
+//! line to standard error and exit with a code per error kind (see [`exit_code`]). The commands
+//! and flags are made from the core's tables (see [`args`]).
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::FromArgMatches;
-use plivo_phlo::{Client, Config, ErrorKind, RawResponse};
+use plivo_phlo::{Client, Config, ErrorKind, OptionKind, OptionValue, RawResponse};
 
-use args::Cli;
+use phlo_cli::args::{self, Action, Cli};
 
 fn main() -> ExitCode {
-    let matches = docs::command().get_matches();
-    if let Some(code) = docs::run(&matches) {
+    let matches = phlo_cli::docs::command().get_matches();
+    if let Some(code) = phlo_cli::docs::run(&matches) {
         return code;
     }
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let cli = args::from_matches(&matches);
     match run(&cli) {
-        // `phlo operations` lists the table: no request was made, so no status line.
+        // `phlo operations` and `phlo options` list a table: no request was made, so no status
+        // line.
         Ok(None) => {
-            let _ = writeln!(
-                std::io::stdout().lock(),
-                "{}",
-                plivo_phlo::operations_json()
-            );
+            let table = match &cli.command {
+                Ok(Action::Options) => plivo_phlo::options_json(),
+                _ => plivo_phlo::operations_json(),
+            };
+            let _ = writeln!(std::io::stdout().lock(), "{table}");
             ExitCode::SUCCESS
         }
         Ok(Some(resp)) => {
@@ -68,15 +66,18 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
     }
 }
 
-/// Sends the command's operation; `None` for `phlo operations`, which needs no client.
+/// Sends the command's operation; `None` for a listing of a table (`phlo operations`, `phlo
+/// options`), which is printed by [`run`]'s caller with no status line: nothing was requested.
 fn run(cli: &Cli) -> plivo_phlo::Result<Option<RawResponse>> {
-    let Some(op) = cli.command.operation()? else {
-        return Ok(None);
+    let op = match &cli.command {
+        Err(e) => return Err(e.clone()),
+        Ok(Action::Operations) | Ok(Action::Options) => return Ok(None),
+        Ok(Action::Send(op)) => op,
     };
     let mut builder = Config::builder();
-    // The embedded simulator lives as long as this call; its credentials replace the env's.
-    let _sim;
-    if cli.simulator {
+    // The embedded simulator lives as long as this call; its credentials and base URL replace
+    // the environment's and the flags'.
+    let sim = if cli.simulator {
         let sim = phlo_sim::Simulator::start().map_err(|e| {
             plivo_phlo::Error::new(
                 ErrorKind::Connection,
@@ -84,25 +85,35 @@ fn run(cli: &Cli) -> plivo_phlo::Result<Option<RawResponse>> {
             )
         })?;
         builder = builder
-            .base_url(sim.base_url())
             .auth_id(phlo_sim::DEFAULT_AUTH_ID)
             .auth_token(phlo_sim::DEFAULT_AUTH_TOKEN);
-        _sim = sim;
-    } else if let Some(url) = &cli.base_url {
-        builder = builder.base_url(url);
+        Some(sim)
+    } else {
+        None
+    };
+    for (o, text) in &cli.options {
+        if cli.simulator && o.name == "base_url" {
+            continue;
+        }
+        let value = match o.kind {
+            // A certificate is given on the command line as the path of its file.
+            OptionKind::Pem => {
+                let pem = std::fs::read(text).map_err(|e| {
+                    plivo_phlo::Error::invalid(o.name, format_args!("cannot read {text:?}: {e}"))
+                })?;
+                builder = builder.option(o.name, OptionValue::Bytes(&pem))?;
+                continue;
+            }
+            _ => OptionValue::Text(text),
+        };
+        builder = builder.option(o.name, value)?;
+    }
+    if let Some(sim) = &sim {
+        builder = builder.base_url(sim.base_url());
     }
     if let Some(id) = &cli.auth_id {
         builder = builder.auth_id(id);
     }
-    if let Some(t) = cli.timeout {
-        builder = builder.timeout(std::time::Duration::from_secs_f64(t));
-    }
-    if let Some(n) = cli.max_retries {
-        builder = builder.retry(plivo_phlo::RetryPolicy {
-            max_attempts: n + 1,
-            ..Default::default()
-        });
-    }
     let client = Client::new(builder.build()?)?;
-    client.execute(&op).map(Some)
+    client.execute(op).map(Some)
 }

@@ -3,8 +3,10 @@
 
 use std::process::{Command, Output};
 
+use phlo_cli::args::command_path;
 use phlo_sim::{Simulator, DEMO_BRIDGE_NODE_ID as C, DEMO_MPC_NODE_ID as N, DEMO_PHLO_ID as P};
-use serde_json::Value;
+use plivo_phlo::{NodeType, Operation, ParamKind, OPERATIONS, OPTIONS};
+use serde_json::{json, Map, Value};
 
 fn phlo(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_phlo"));
@@ -78,17 +80,18 @@ fn every_subcommand_reaches_the_simulator_through_the_environment() {
     let cases: Vec<(Vec<&str>, &str, &str)> = vec![
         (vec!["get-phlo", P], "GET", ""),
         (
-            vec!["run", P, "from=+14155550100", "to=+14155550199"],
+            vec!["run-phlo", P, "from=+14155550100", "to=+14155550199"],
             "POST",
             r#"{"from":"+14155550100","to":"+14155550199"}"#,
         ),
         (
-            vec!["run", P, "--payload", r#"{"n":1}"#],
+            vec!["run-phlo", P, "--payload", r#"{"n":1}"#],
             "POST",
             r#"{"n":1}"#,
         ),
-        (vec!["mpc", "get", P, N], "GET", ""),
-        (vec!["bridge", "get", P, C], "GET", ""),
+        (vec!["get-multi-party-call", P, N], "GET", ""),
+        (vec!["get-conference-bridge", P, C], "GET", ""),
+        (vec!["get-node", P, "conference_bridge", C], "GET", ""),
         (
             vec![
                 "mpc",
@@ -106,24 +109,23 @@ fn every_subcommand_reaches_the_simulator_through_the_environment() {
             r#"{"action":"call","to":"sip:alice@example.com","role":"customer","trigger_source":"+14155550199"}"#,
         ),
         (
-            vec!["mpc", "member", P, N, "sip:alice@example.com", "hold"],
+            vec!["mpc", "member-hold", P, N, "sip:alice@example.com"],
             "POST",
             r#"{"action":"hold"}"#,
         ),
         (
             vec![
                 "mpc",
-                "member",
+                "member-abort-transfer",
                 P,
                 N,
                 "sip:alice@example.com",
-                "abort-transfer",
             ],
             "POST",
             r#"{"action":"abort_transfer"}"#,
         ),
         (
-            vec!["bridge", "member", P, C, "+14155550123", "mute"],
+            vec!["bridge", "member-mute", P, C, "+14155550123"],
             "POST",
             r#"{"action":"mute"}"#,
         ),
@@ -138,7 +140,7 @@ fn every_subcommand_reaches_the_simulator_through_the_environment() {
             .last()
             .cloned()
             .unwrap();
-        if args.contains(&"abort-transfer") {
+        if args.contains(&"member-abort-transfer") {
             // No transfer is pending: the simulator refuses, and the command says so.
             assert_eq!(o.status.code(), Some(5), "{args:?}: {}", stderr(&o));
         } else {
@@ -269,4 +271,149 @@ fn failures_exit_with_the_kind_code_and_never_show_the_token() {
     let o = phlo(&["get-phlo", P], &[]);
     assert_eq!(o.status.code(), Some(3), "no credentials: {}", stderr(&o));
     assert!(stderr(&o).contains("PLIVO_AUTH_ID"));
+}
+
+/// The argument given for a parameter in [`every_row_of_the_table_is_a_command`]: the demo
+/// PHLO's ids, addresses and names the simulator knows.
+fn sample(row: &plivo_phlo::OpSpec, name: &str) -> &'static str {
+    let bridge =
+        row.node_type == Some(NodeType::ConferenceBridge) || row.params.contains(&"node_type");
+    match name {
+        "phlo_id" | "run_id" => P,
+        "node_id" if bridge => C,
+        "node_id" => N,
+        "node_type" => "conference_bridge",
+        "member_id" => "+14155550123",
+        "action" if row.endpoint == plivo_phlo::Endpoint::MemberAction => "mute",
+        "action" => "warm_transfer",
+        "trigger_source" => "+14152223333",
+        "to" => "+14155550199",
+        "role" => "customer",
+        "method" => "GET",
+        "path" => "/v1/phlo/3f8e6c4a-2b1d-4e7f-9a5c-8d0b1e2f3a4b",
+        other => panic!("no sample for {other}"),
+    }
+}
+
+#[test]
+fn every_row_of_the_table_is_a_command() {
+    // Each row's command, with every parameter the table names, sends the request the core
+    // builds from the same parameters: the command line has nothing of its own to fall behind.
+    let sim = Simulator::start().unwrap();
+    let c = creds(&sim);
+    let env = with_env(&c);
+    for row in OPERATIONS {
+        let (group, name) = command_path(row);
+        let mut args: Vec<String> = group.map(str::to_owned).into_iter().collect();
+        args.push(name);
+        let mut params = Map::new();
+        for p in row.params() {
+            if p.spec.kind.is_json() {
+                continue;
+            }
+            let v = sample(row, p.spec.name);
+            params.insert(p.spec.name.to_owned(), json!(v));
+            if p.spec.named {
+                args.push(format!("--{}", p.spec.name.replace('_', "-")));
+            }
+            args.push(v.to_owned());
+        }
+        if row.params().any(|p| p.spec.kind == ParamKind::Object) {
+            args.push("k=v".into());
+            params.insert("payload".into(), json!({"k": "v"}));
+        }
+        let want = Operation::from_params(row.name, &params)
+            .and_then(|op| op.request(phlo_sim::DEFAULT_AUTH_ID))
+            .unwrap_or_else(|e| panic!("{}: {e}", row.name));
+        sim.reset();
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = phlo(&argv, &env);
+        let log = sim.requests()["requests"].as_array().unwrap().clone();
+        assert_eq!(log.len(), 1, "{}: {argv:?}: {}", row.name, stderr(&o));
+        let got = &log[0];
+        assert_eq!(
+            got["method"].as_str(),
+            Some(want.method.as_str()),
+            "{}",
+            row.name
+        );
+        assert_eq!(
+            got["path"].as_str(),
+            Some(want.path.as_str()),
+            "{}",
+            row.name
+        );
+        assert_eq!(
+            got["body"].as_str().unwrap_or(""),
+            want.body.as_deref().unwrap_or(""),
+            "{}",
+            row.name
+        );
+    }
+}
+
+#[test]
+fn every_client_option_is_a_global_flag() {
+    // Accepted, applied (a bad value is refused naming the option), and listed by `phlo options`.
+    let listed: Value = stdout_json(&phlo(&["options"], &[]));
+    assert_eq!(listed.as_array().unwrap().len(), OPTIONS.len());
+    for (flag, bad, field) in [
+        ("--timeout", "0", "timeout"),
+        ("--connect-timeout", "-1", "connect_timeout"),
+        ("--max-retries", "1.5", "max_retries"),
+        ("--max-response-bytes", "0", "max_response_bytes"),
+        ("--max-in-flight", "0", "max_in_flight"),
+        ("--proxy", "", "proxy"),
+        ("--user-agent-suffix", "a\u{7}", "user_agent_suffix"),
+        ("--ca-cert-pem", "/nonexistent/ca.pem", "ca_cert_pem"),
+    ] {
+        let given = format!("{flag}={bad}");
+        let o = phlo(
+            &["--simulator", "--json-errors", &given, "get-phlo", P],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{flag} {bad}: {}", stderr(&o));
+        let err: Value = serde_json::from_str(stderr(&o).trim()).unwrap();
+        assert_eq!(err["field"].as_str(), Some(field), "{flag}");
+    }
+    let o = phlo(
+        &[
+            "--simulator",
+            "--timeout",
+            "2.5",
+            "--connect-timeout",
+            "0.5",
+            "--max-retries",
+            "0",
+            "--action-retry",
+            "never",
+            "--user-agent-suffix",
+            "cli-test",
+            "--max-response-bytes",
+            "4096",
+            "--max-in-flight",
+            "4",
+            "--allow-insecure-http",
+            "get-phlo",
+            P,
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Plain http:// to a host that is not loopback needs --allow-insecure-http.
+    let o = phlo(
+        &[
+            "--json-errors",
+            "--base-url",
+            "http://192.0.2.1:9",
+            "get-phlo",
+            P,
+        ],
+        &[
+            ("PLIVO_AUTH_ID", phlo_sim::DEFAULT_AUTH_ID),
+            ("PLIVO_AUTH_TOKEN", phlo_sim::DEFAULT_AUTH_TOKEN),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("allow_insecure_http"), "{}", stderr(&o));
 }

@@ -1,10 +1,17 @@
-//! The handle, [`phlo_client`], and the operations on it.
+//! The handle, [`phlo_client`], and the operations on it. The doc lists between
+//! `BEGIN GENERATED` and `END GENERATED` are written by `cargo xtask gen` from the core's tables.
 //!
 //! Every operation goes through the core's named path: [`Client::call`] with a JSON object of
 //! parameters, or [`Client::call_strings`] with name/value string pairs for the typed helpers
 //! and `phlo_client_call_strings` (no JSON to build or parse on the way in). The core's table of
 //! operations decides the parameters, their defaults and their checks, so this file only moves
-//! C strings in and the answer back out.
+//! C strings in and the answer back out. A new operation needs nothing here: it is reached by
+//! name through `phlo_client_call`.
+//!
+//! The typed helpers (`phlo_client_mpc_cold_transfer`, ...) are kept for the calls C programs
+//! make most: a function per call with its arguments spelled out is the clearer C API there,
+//! and it costs no JSON. The rest of the API is one generic function rather than a function per
+//! row, so that the ABI does not grow with the table.
 
 use std::ffi::c_char;
 
@@ -52,21 +59,39 @@ unsafe fn handle<'a>(p: *const phlo_client) -> Result<&'a Client, Failure> {
 /// - `auth_id`, `auth_token`: the credentials; NULL reads `PLIVO_AUTH_ID` / `PLIVO_AUTH_TOKEN`.
 ///   The auth id must be 20 characters starting `MA` or `SA`. Copied: you may free them after
 ///   the call.
-/// - `options_json`: NULL, or a JSON object with any of these keys (a `null` value is the same
-///   as leaving the key out):
-///   `"base_url"` (string: scheme, host and port of the runner, without `/v1`; default
-///   `PLIVO_PHLO_BASE_URL`, else `https://phlorunner.plivo.com`),
-///   `"timeout_ms"` (integer > 0: time for one request attempt; default 30000),
-///   `"connect_timeout_ms"` (integer > 0: time to open a connection; default 5000),
-///   `"max_retries"` (integer >= 0: attempts = 1 + max_retries; default 2),
-///   `"action_retry"` (`"never"`, `"safe"` (default) or `"always"`: when runs and call-control
-///   actions, which are not idempotent, may be retried; `"safe"` retries them only when the
-///   request never reached the service, or on 429),
-///   `"proxy"` (string: proxy URL for every request; `HTTPS_PROXY`/`NO_PROXY` apply otherwise),
-///   `"ca_cert_pem"` (string: one extra trusted CA certificate, PEM),
-///   `"user_agent_suffix"` (string: the User-Agent's comment, e.g. `"Perl: 5.36.0"`; default,
-///   and when empty, `"C"`),
-///   `"max_response_bytes"` (integer > 0: larger answers fail with `PHLO_DECODE`; default 1 MiB).
+/// - `options_json`: NULL, or a JSON object of client options. A `null` value is the same as
+///   leaving the key out; a number may also be given as a string (`"2.5"`). The options, with
+///   the same names and units as in every other binding (times are seconds, fractions allowed):
+// BEGIN GENERATED: options (cargo xtask gen)
+///   - `"base_url"` (text; default PLIVO_PHLO_BASE_URL, else https://phlorunner.plivo.com). The
+///     runner's base URL: scheme, host and optional port, without /v1 (e.g. a simulator's). Plain
+///     http:// is for loopback hosts unless allow_insecure_http is set.
+///   - `"timeout"` (seconds, a number > 0; default 30 s). Time allowed for each attempt of a
+///     request, from connecting to the last byte of the answer.
+///   - `"connect_timeout"` (seconds, a number > 0; default 5 s). Time allowed to open a connection.
+///   - `"max_retries"` (a whole number; default 2). Most retries after the first attempt (0 turns
+///     retries off). Reads are retried on transient failures; runs and actions as action_retry
+///     says.
+///   - `"action_retry"` (never, safe, always; default safe). When runs and call-control actions,
+///     which are not idempotent, are retried: never; safe, only when the request never reached the
+///     service or it answered 429; always, like reads.
+///   - `"proxy"` (text; default none; HTTPS_PROXY and NO_PROXY apply). A proxy URL for every
+///     request, e.g. http://proxy:3128.
+///   - `"ca_cert_pem"` (PEM text; default none; the system's roots). Extra trusted CA certificates,
+///     PEM-encoded (one or a bundle), e.g. a TLS-intercepting proxy's.
+///   - `"user_agent_suffix"` (text; default "C" (also when empty)). The comment of the User-Agent
+///     header: plivo-phlo/<version> (<suffix>).
+///   - `"max_response_bytes"` (bytes, a whole number; default 1048576). The largest answer
+///     accepted; a larger one is a decode error, never an allocation.
+///   - `"allow_insecure_http"` (true or false; default false). Allows a plain http:// base URL on a
+///     host that is not loopback, which sends the credentials in clear.
+///   - `"max_in_flight"` (a whole number; default 100). Most requests one client has in flight at
+///     once; further calls wait for a slot, within their timeout.
+///   - `"validation"` (strict, service; default strict). What is checked before a request is sent:
+///     strict, the checks of the API reference (ids, phone numbers and SIP URIs, roles, actions);
+///     service, only what is unsafe in a URL or certainly invalid, leaving the rest to the service
+///     (the drop-in's setting).
+// END GENERATED: options
 /// - `out_client`: receives the new handle on success; release it with `phlo_client_free()`.
 ///
 /// Nothing is sent over the network. Returns `PHLO_OK`, or: `PHLO_NULL_POINTER` (`out_client`
@@ -74,9 +99,6 @@ unsafe fn handle<'a>(p: *const phlo_client) -> Result<&'a Client, Failure> {
 /// of the wrong type or out of range, a malformed auth id; the last error's `field` names it),
 /// `PHLO_AUTHENTICATION` (no credentials given nor in the environment). On failure
 /// `*out_client` is left untouched.
-///
-/// # Safety
-/// The string arguments are NULL or NUL-terminated; `out_client` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_new(
     auth_id: *const c_char,
@@ -102,12 +124,11 @@ pub unsafe extern "C" fn phlo_client_new(
 
 /// Releases a client and its connections. NULL does nothing.
 ///
-/// No other thread may be using the handle, and it must not be used afterwards. Strings already
-/// returned by calls on it stay valid until you free them. In the child of a `fork()`, releasing
-/// a handle made by the parent leaves the parent's connections alone.
-///
-/// # Safety
-/// `client` is NULL or a handle from `phlo_client_new` not yet freed.
+/// `client` must come from `phlo_client_new()` and not have been freed. No other thread may be
+/// using it, and it must not be used afterwards. Strings already returned by calls on it stay
+/// valid until you free them.
+/// In the child of a `fork()`, releasing a handle made by the parent leaves the parent's
+/// connections alone.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_free(client: *mut phlo_client) {
     infallible((), || {
@@ -157,13 +178,15 @@ unsafe fn answer_into(
 
 /// Runs any named operation: the generic entry point that reaches the whole API.
 ///
-/// - `operation`: a name from `phlo_operations_json()`: `get_phlo`, `run_phlo`, `get_phlo_run`,
-///   `get_node`, `get_multi_party_call`, `get_conference_bridge`, `mpc_call`,
-///   `mpc_warm_transfer`, `mpc_cold_transfer`, `mpc_member_abort_transfer`,
-///   `mpc_member_resume_call`, `mpc_member_voicemail_drop`, `mpc_member_hangup`,
-///   `mpc_member_hold`, `mpc_member_unhold`, `mpc_member_mute`, `mpc_member_unmute`,
-///   `bridge_member_mute`, `bridge_member_unmute`, `bridge_member_hangup`, `node_action`,
-///   `member_action`, `raw`.
+/// - `operation`: a name from `phlo_operations_json()`:
+// BEGIN GENERATED: operations (cargo xtask gen)
+///   `get_phlo`, `run_phlo`, `get_phlo_run`, `get_node`, `get_multi_party_call`,
+///   `get_conference_bridge`, `mpc_call`, `mpc_warm_transfer`, `mpc_cold_transfer`,
+///   `mpc_member_abort_transfer`, `mpc_member_resume_call`, `mpc_member_voicemail_drop`,
+///   `mpc_member_hangup`, `mpc_member_hold`, `mpc_member_unhold`, `mpc_member_mute`,
+///   `mpc_member_unmute`, `bridge_member_mute`, `bridge_member_unmute`, `bridge_member_hangup`,
+///   `node_action`, `member_action`, `raw`.
+// END GENERATED: operations
 /// - `params_json`: a JSON object of its parameters (string values, except `run_phlo`'s
 ///   `payload`, an object, and `raw`'s `body`); NULL is `{}`. Example for `mpc_cold_transfer`:
 ///   `{"phlo_id":"...","node_id":"...","trigger_source":"+14152223333","to":"+14152225555"}`.
@@ -181,10 +204,6 @@ unsafe fn answer_into(
 /// failures: `PHLO_AUTHENTICATION`, `PHLO_NOT_FOUND`, `PHLO_BAD_REQUEST`, `PHLO_RATE_LIMITED`,
 /// `PHLO_SERVER`, `PHLO_TIMEOUT`, `PHLO_CONNECTION`, `PHLO_DECODE`. Details are in
 /// `phlo_last_error_json()`. The out-params are written only on success.
-///
-/// # Safety
-/// `client` is NULL or a live handle; the strings are NULL or NUL-terminated; the out-params
-/// are NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_call(
     client: *const phlo_client,
@@ -206,7 +225,7 @@ pub unsafe extern "C" fn phlo_client_call(
     })
 }
 
-/// The most parameters a named operation has (`member_action`: five), with room to spare; more
+/// The most parameters a named operation has (`node_action`: six), with room to spare; more
 /// name/value pairs than this are `PHLO_INVALID_ARGUMENT`.
 const MAX_PARAMS: usize = 8;
 
@@ -295,16 +314,12 @@ unsafe fn typed<'a>(
 ///   (the operation's default applies, or it is reported missing); a NULL name is
 ///   `PHLO_NULL_POINTER`. Both arrays may be NULL when `count` is 0. Copied as needed: you may
 ///   free them after the call.
-/// - `count`: the number of pairs, at most 8 (no operation has more than 5 parameters).
+/// - `count`: the number of pairs, at most 8 (no operation has more than 6 parameters).
 /// - `out_json`, `out_http_status`: as for `phlo_client_call()`.
 ///
 /// Returns and fails exactly like `phlo_client_call()` with the same parameters as a JSON
-/// object; a name given twice is `PHLO_INVALID_ARGUMENT`.
-///
-/// # Safety
-/// `client` is NULL or a live handle; `operation` is NULL or NUL-terminated; `names` and
-/// `values` are NULL or point to `count` pointers each, every one NULL or NUL-terminated; the
-/// out-params are NULL or writable.
+/// object; a name given twice is `PHLO_INVALID_ARGUMENT`. `names` and `values`, when not NULL,
+/// must each point to `count` pointers.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_call_strings(
     client: *const phlo_client,
@@ -354,9 +369,6 @@ pub unsafe extern "C" fn phlo_client_call_strings(
 /// On success `*out_json` receives the response body (`{"api_id":"...","error":""}`, or
 /// `""`: see `phlo_client_call()`); free it with `phlo_string_free()`. Fails like
 /// `phlo_client_call()`.
-///
-/// # Safety
-/// As `phlo_client_call()`.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_mpc_call(
     client: *const phlo_client,
@@ -424,9 +436,6 @@ unsafe fn transfer(
 /// `role` may be NULL, meaning `"agent"`; the other strings are required (NULL is
 /// `PHLO_NULL_POINTER`). On success `*out_json` receives the response body (or `""`: see
 /// `phlo_client_call()`); free it with `phlo_string_free()`. Fails like `phlo_client_call()`.
-///
-/// # Safety
-/// As `phlo_client_call()`.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_mpc_warm_transfer(
     client: *const phlo_client,
@@ -458,9 +467,6 @@ pub unsafe extern "C" fn phlo_client_mpc_warm_transfer(
 /// (`{"api_id":"...","error":""}`, or `""`: see `phlo_client_call()`); free it with
 /// `phlo_string_free()`. Fails like `phlo_client_call()`; for example `PHLO_BAD_REQUEST` when
 /// `trigger_source` is not a connected member of the call.
-///
-/// # Safety
-/// As `phlo_client_call()`.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_mpc_cold_transfer(
     client: *const phlo_client,
@@ -493,9 +499,6 @@ pub unsafe extern "C" fn phlo_client_mpc_cold_transfer(
 /// Every string is required (NULL is `PHLO_NULL_POINTER`). On success `*out_json` receives the
 /// response body (or `""`: see `phlo_client_call()`); free it with `phlo_string_free()`. Fails
 /// like `phlo_client_call()`; for example `PHLO_NOT_FOUND` when the member is not in the call.
-///
-/// # Safety
-/// As `phlo_client_call()`.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_member_action(
     client: *const phlo_client,
@@ -528,9 +531,6 @@ pub unsafe extern "C" fn phlo_client_member_action(
 /// `phlo_id` is required (NULL is `PHLO_NULL_POINTER`). On success `*out_json` receives the
 /// response body (or `""`: see `phlo_client_call()`); free it with `phlo_string_free()`. Fails
 /// like `phlo_client_call()`; `PHLO_NOT_FOUND` for an unknown PHLO.
-///
-/// # Safety
-/// As `phlo_client_call()`.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_get_phlo(
     client: *const phlo_client,
@@ -559,9 +559,6 @@ pub unsafe extern "C" fn phlo_client_get_phlo(
 /// message is still a success. Free it with `phlo_string_free()`. Fails like
 /// `phlo_client_call()`. A run is not idempotent: by default it is retried only when the request
 /// never reached the service, or on 429.
-///
-/// # Safety
-/// As `phlo_client_call()`.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_client_run_phlo(
     client: *const phlo_client,

@@ -1,4 +1,4 @@
-//! The library's version, the names of the statuses, and the table of operations.
+//! The library's version, the names of the statuses, and the tables of operations and options.
 
 use std::ffi::{c_char, CString};
 use std::sync::OnceLock;
@@ -43,20 +43,35 @@ pub extern "C" fn phlo_status_name(status: phlo_status_value) -> *const c_char {
 #[derive(Clone, Copy, Debug)]
 pub struct phlo_status_value(pub std::ffi::c_int);
 
-/// The table of operations `phlo_client_call()` accepts, as a JSON array of
-/// `{"name":"mpc_cold_transfer","params":["phlo_id",...],"optional":["role"],"doc":"..."}`:
-/// `params` are required, `optional` may be left out. A static string, never freed (never
-/// NULL unless the library is broken).
+/// The table of operations `phlo_client_call()` accepts, as a JSON array of objects such as
+/// `{"name":"mpc_cold_transfer","params":["phlo_id",...],"optional":["role"],"doc":"...",...}`:
+/// `params` are required, `optional` may be left out; `named`, `kinds` (each parameter's kind:
+/// `"id"`, `"address"`, `"object"`, ...), `endpoint`, `action`, `node_type` and `default_role`
+/// describe the row further (`null` when absent). A static string, never freed (never NULL
+/// unless the library is broken).
 #[no_mangle]
 pub extern "C" fn phlo_operations_json() -> *const c_char {
     static TABLE: OnceLock<CString> = OnceLock::new();
     infallible(std::ptr::null(), || {
-        TABLE
-            .get_or_init(|| {
-                CString::new(plivo_phlo::operations_json()).unwrap_or_else(|_| c"[]".to_owned())
-            })
-            .as_ptr()
+        static_json(&TABLE, plivo_phlo::operations_json)
     })
+}
+
+/// The table of the options `phlo_client_new()` accepts in `options_json`, as a JSON array of
+/// `{"name":"timeout","kind":"seconds","choices":null,"unit":null,"default":"30","doc":"..."}`.
+/// A static string, never freed (never NULL unless the library is broken).
+#[no_mangle]
+pub extern "C" fn phlo_options_json() -> *const c_char {
+    static TABLE: OnceLock<CString> = OnceLock::new();
+    infallible(std::ptr::null(), || {
+        static_json(&TABLE, plivo_phlo::options_json)
+    })
+}
+
+/// A table made once and kept for the life of the process, as a C string.
+fn static_json(cell: &'static OnceLock<CString>, make: fn() -> String) -> *const c_char {
+    cell.get_or_init(|| CString::new(make()).unwrap_or_else(|_| c"[]".to_owned()))
+        .as_ptr()
 }
 
 #[cfg(test)]
@@ -103,5 +118,8 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(t.to_str().unwrap()).unwrap();
         assert_eq!(v.as_array().unwrap().len(), plivo_phlo::OPERATIONS.len());
         assert_eq!(v[0]["name"], "get_phlo");
+        let t = unsafe { CStr::from_ptr(phlo_options_json()) };
+        let v: serde_json::Value = serde_json::from_str(t.to_str().unwrap()).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), plivo_phlo::OPTIONS.len());
     }
 }

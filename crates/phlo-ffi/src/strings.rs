@@ -87,10 +87,8 @@ pub fn json_value(text: Option<&str>, field: &str) -> Result<Option<Value>, Fail
 /// Every `char *` the library returns to you is released with this function and no other (not
 /// `free()`: the library's allocator may differ from yours). NULL does nothing. Do not free the
 /// same string twice, and do not pass strings the library did not allocate, nor the static
-/// strings of `phlo_status_name()`, `phlo_version()` and `phlo_operations_json()`.
-///
-/// # Safety
-/// `s` is NULL or a string from this library not yet freed.
+/// strings of `phlo_status_name()`, `phlo_version()`, `phlo_operations_json()` and
+/// `phlo_options_json()`.
 #[no_mangle]
 pub unsafe extern "C" fn phlo_string_free(s: *mut c_char) {
     infallible((), || {

@@ -1,20 +1,20 @@
 //! The `AsyncClient` class: `Client`'s methods for asyncio, each returning an awaitable.
 //!
-//! Every method checks its arguments and builds the core operation when it is called (the same
-//! helpers as `Client`, [`crate::params`]), then hands the core's async call
+//! The constructor and the method of each operation are generated from the core's tables into
+//! `async_methods.rs` (`cargo xtask gen`), as `Client`'s are into `methods.rs`. Every method
+//! checks its arguments and builds the core operation when it is called (the builders of
+//! `client.rs`, shared with `Client`), then hands the core's async call
 //! ([`plivo_phlo::AsyncClient`]) to [`crate::bridge`], which runs it on the background runtime
-//! when the returned coroutine is first awaited and completes it on the event loop. The methods
-//! are one line each over [`AsyncClient::typed`] and [`AsyncClient::json`], in `Client`'s order.
+//! when the returned coroutine is first awaited and completes it on the event loop.
 
 use plivo_phlo::{Answer, Operation, Prepared};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyTuple};
 
 use crate::bridge::{self, Call};
-use crate::client::{opt_text, retries, Client};
+use crate::client::{op_from_json, op_from_kwargs, op_from_texts, Client, Param};
 use crate::errors;
-use crate::models::{self, ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, Response, Text};
-use crate::params::{self, params, Params};
+use crate::models::{Response, Text};
 
 /// A PHLO runner client for asyncio: `Client`'s methods, each a coroutine.
 #[pyclass(name = "AsyncClient", module = "plivo_phlo", frozen)]
@@ -22,16 +22,6 @@ pub(crate) struct AsyncClient {
     /// The same settings and core client as a blocking `Client`; each call takes its async face.
     face: Client,
     max_in_flight: usize,
-}
-
-/// `max_in_flight` as a count from 1 up; others are `InvalidArgumentError` (a non-`int` is a
-/// `TypeError`).
-pub(crate) fn in_flight(py: Python<'_>, v: Option<Bound<'_, PyInt>>) -> PyResult<Option<usize>> {
-    v.map(|n| {
-        n.extract::<usize>()
-            .map_err(|_| errors::invalid(py, "max_in_flight", "must be greater than zero"))
-    })
-    .transpose()
 }
 
 /// `op` checked and built into its request now, so that a bad argument raises at the call.
@@ -68,9 +58,21 @@ impl AsyncClient {
         })
     }
 
-    /// A typed method: its `str` arguments (`None`s left out) as the named operation, its answer
-    /// parsed once into the model `T` and wrapped by `wrap` into the result class.
-    fn typed<T, R, const N: usize>(
+    /// [`AsyncClient::from_client`] from the generated constructor's arguments (the same as
+    /// `Client`'s).
+    pub(crate) fn from_args<'py, const N: usize>(
+        py: Python<'py>,
+        auth_id: Option<Text<'py>>,
+        auth_token: Option<Text<'py>>,
+        options: [(&str, Option<Bound<'py, PyAny>>); N],
+    ) -> PyResult<AsyncClient> {
+        let face = Client::from_args(py, auth_id, auth_token, options)?;
+        AsyncClient::from_client(py, face)
+    }
+
+    /// A typed method whose arguments are all `str`: the named operation from name/value
+    /// pairs, its answer parsed once into the model `T` and wrapped by `wrap`.
+    pub(crate) fn typed_async<T, R, const N: usize>(
         &self,
         py: Python<'_>,
         name: &'static str,
@@ -81,87 +83,58 @@ impl AsyncClient {
         T: serde::de::DeserializeOwned + Send + 'static,
         R: for<'py> IntoPyObject<'py> + 'static,
     {
-        let client = self.face.client(py)?.to_async();
-        let op = params::from_texts(py, name, args)?;
-        parsed(py, client, name, op, wrap)
+        let client = self.face.client(py)?;
+        let op = op_from_texts(py, &client, name, args)?;
+        parsed(py, client.to_async(), name, op, wrap)
     }
 
-    /// A method whose arguments include JSON values: the named operation from a JSON object,
-    /// its answer parsed once into `T`.
-    fn json<T, R>(
+    /// A typed method whose arguments include a JSON value: the named operation from a JSON
+    /// object, its answer parsed once into `T` and wrapped by `wrap`.
+    pub(crate) fn typed_json_async<T, R>(
         &self,
         py: Python<'_>,
         name: &'static str,
-        p: Params,
+        params: &[(&'static str, Param<'_, '_>)],
         wrap: fn(Answer<T>) -> R,
     ) -> PyResult<Call>
     where
         T: serde::de::DeserializeOwned + Send + 'static,
         R: for<'py> IntoPyObject<'py> + 'static,
     {
-        let client = self.face.client(py)?.to_async();
-        let op = params::from_params(py, name, p)?;
-        parsed(py, client, name, op, wrap)
+        let client = self.face.client(py)?;
+        let op = op_from_json(py, &client, name, params)?;
+        parsed(py, client.to_async(), name, op, wrap)
     }
 
-    /// Any named operation, answered with the generic `Response`.
-    fn generic(&self, py: Python<'_>, name: &str, p: Params) -> PyResult<Call> {
-        let client = self.face.client(py)?.to_async();
-        let op = prepare(py, &client, params::from_params(py, name, p)?)?;
-        let run = async move { client.execute_prepared(&op).await };
-        Ok(Call::new("call", bridge::start(run, Response::from_raw)))
-    }
-
-    fn member(
+    /// An operation answered with the generic `Response` (`raw`).
+    pub(crate) fn generic_async(
         &self,
         py: Python<'_>,
         name: &'static str,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
+        params: &[(&'static str, Param<'_, '_>)],
     ) -> PyResult<Call> {
-        let args = [
-            ("phlo_id", Some(&phlo_id)),
-            ("node_id", Some(&node_id)),
-            ("member_id", Some(&member_id)),
-        ];
-        self.typed(py, name, args, ActionResponse::from_answer)
+        let client = self.face.client(py)?;
+        let op = op_from_json(py, &client, name, params)?;
+        self.send(py, name, client, op)
+    }
+
+    /// The coroutine sending `op`, answered with the generic `Response`.
+    fn send(
+        &self,
+        py: Python<'_>,
+        name: &'static str,
+        client: plivo_phlo::Client,
+        op: Operation,
+    ) -> PyResult<Call> {
+        let client = client.to_async();
+        let op = prepare(py, &client, op)?;
+        let run = async move { client.execute_prepared(&op).await };
+        Ok(Call::new(name, bridge::start(run, Response::from_raw)))
     }
 }
 
 #[pymethods]
 impl AsyncClient {
-    #[new]
-    #[pyo3(signature = (auth_id=None, auth_token=None, base_url=None, timeout=None, max_retries=None, *, connect_timeout=None, proxy=None, ca_cert_pem=None, max_in_flight=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        auth_id: Option<Text<'_>>,
-        auth_token: Option<Text<'_>>,
-        base_url: Option<Text<'_>>,
-        timeout: Option<f64>,
-        max_retries: Option<Bound<'_, PyInt>>,
-        connect_timeout: Option<f64>,
-        proxy: Option<Text<'_>>,
-        ca_cert_pem: Option<Bound<'_, PyAny>>,
-        max_in_flight: Option<Bound<'_, PyInt>>,
-    ) -> PyResult<AsyncClient> {
-        let face = Client::build(
-            py,
-            opt_text(py, "auth_id", auth_id)?,
-            opt_text(py, "auth_token", auth_token)?,
-            opt_text(py, "base_url", base_url)?,
-            timeout,
-            connect_timeout,
-            retries(py, max_retries)?,
-            opt_text(py, "proxy", proxy)?,
-            ca_cert_pem.as_ref(),
-            None,
-            in_flight(py, max_in_flight)?,
-        )?;
-        AsyncClient::from_client(py, face)
-    }
-
     /// The auth id in use.
     #[getter]
     fn auth_id(&self) -> &str {
@@ -226,350 +199,6 @@ impl AsyncClient {
         )
     }
 
-    /// `GET /v1/phlo/{phlo_id}`: a PHLO's metadata.
-    fn get_phlo(&self, py: Python<'_>, phlo_id: Text<'_>) -> PyResult<Call> {
-        self.typed(
-            py,
-            "get_phlo",
-            [("phlo_id", Some(&phlo_id))],
-            Phlo::from_answer,
-        )
-    }
-
-    /// `POST /v1/account/{auth_id}/phlo/{phlo_id}`: starts a run with optional start variables
-    /// (entries whose value is `None` are dropped; no payload sends `{}`).
-    #[pyo3(signature = (phlo_id, payload=None))]
-    fn run_phlo(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        payload: Option<Bound<'_, PyAny>>,
-    ) -> PyResult<Call> {
-        let payload = models::mapping_arg("payload", payload.as_ref())?;
-        self.json(
-            py,
-            "run_phlo",
-            params! {"phlo_id" => phlo_id, "payload" => payload},
-            PhloRunStarted::from_answer,
-        )
-    }
-
-    /// `GET /v1/phlo/{phlo_id}/runs/{run_id}` (legacy endpoint).
-    fn get_phlo_run(&self, py: Python<'_>, phlo_id: Text<'_>, run_id: Text<'_>) -> PyResult<Call> {
-        self.typed(
-            py,
-            "get_phlo_run",
-            [("phlo_id", Some(&phlo_id)), ("run_id", Some(&run_id))],
-            PhloRun::from_answer,
-        )
-    }
-
-    /// `GET /v1/phlo/{phlo_id}/{node_type}/{node_id}`; `node_type` is `multi_party_call` or
-    /// `conference_bridge`.
-    fn get_node(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_type: Text<'_>,
-        node_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.typed(
-            py,
-            "get_node",
-            [
-                ("phlo_id", Some(&phlo_id)),
-                ("node_type", Some(&node_type)),
-                ("node_id", Some(&node_id)),
-            ],
-            Node::from_answer,
-        )
-    }
-
-    /// Reads a multi-party-call node.
-    fn get_multi_party_call(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.typed(
-            py,
-            "get_multi_party_call",
-            [("phlo_id", Some(&phlo_id)), ("node_id", Some(&node_id))],
-            Node::from_answer,
-        )
-    }
-
-    /// Reads a conference-bridge node.
-    fn get_conference_bridge(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.typed(
-            py,
-            "get_conference_bridge",
-            [("phlo_id", Some(&phlo_id)), ("node_id", Some(&node_id))],
-            Node::from_answer,
-        )
-    }
-
-    /// Dials `to` into the multi-party call with `role`, on behalf of `trigger_source`.
-    fn mpc_call(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        trigger_source: Text<'_>,
-        to: Text<'_>,
-        role: Text<'_>,
-    ) -> PyResult<Call> {
-        self.typed(
-            py,
-            "mpc_call",
-            [
-                ("phlo_id", Some(&phlo_id)),
-                ("node_id", Some(&node_id)),
-                ("trigger_source", Some(&trigger_source)),
-                ("to", Some(&to)),
-                ("role", Some(&role)),
-            ],
-            ActionResponse::from_answer,
-        )
-    }
-
-    /// Warm (consultative) transfer to `to`; `role` defaults to `agent`.
-    #[pyo3(signature = (phlo_id, node_id, trigger_source, to, role=None))]
-    fn mpc_warm_transfer(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        trigger_source: Text<'_>,
-        to: Text<'_>,
-        role: Option<Text<'_>>,
-    ) -> PyResult<Call> {
-        self.typed(
-            py,
-            "mpc_warm_transfer",
-            [
-                ("phlo_id", Some(&phlo_id)),
-                ("node_id", Some(&node_id)),
-                ("trigger_source", Some(&trigger_source)),
-                ("to", Some(&to)),
-                ("role", role.as_ref()),
-            ],
-            ActionResponse::from_answer,
-        )
-    }
-
-    /// Cold (blind) transfer to `to`, the initiator leaves; `role` defaults to `agent`.
-    #[pyo3(signature = (phlo_id, node_id, trigger_source, to, role=None))]
-    fn mpc_cold_transfer(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        trigger_source: Text<'_>,
-        to: Text<'_>,
-        role: Option<Text<'_>>,
-    ) -> PyResult<Call> {
-        self.typed(
-            py,
-            "mpc_cold_transfer",
-            [
-                ("phlo_id", Some(&phlo_id)),
-                ("node_id", Some(&node_id)),
-                ("trigger_source", Some(&trigger_source)),
-                ("to", Some(&to)),
-                ("role", role.as_ref()),
-            ],
-            ActionResponse::from_answer,
-        )
-    }
-
-    /// Cancels the transfer this member started.
-    fn mpc_member_abort_transfer(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "mpc_member_abort_transfer", phlo_id, node_id, member_id)
-    }
-    /// Completes a warm transfer: the member goes back into the call.
-    fn mpc_member_resume_call(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "mpc_member_resume_call", phlo_id, node_id, member_id)
-    }
-    /// Leaves the node's voicemail on the member's line and drops them.
-    fn mpc_member_voicemail_drop(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "mpc_member_voicemail_drop", phlo_id, node_id, member_id)
-    }
-    /// Disconnects a multi-party-call member.
-    fn mpc_member_hangup(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "mpc_member_hangup", phlo_id, node_id, member_id)
-    }
-    /// Puts a multi-party-call member on hold.
-    fn mpc_member_hold(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "mpc_member_hold", phlo_id, node_id, member_id)
-    }
-    /// Takes a multi-party-call member off hold.
-    fn mpc_member_unhold(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "mpc_member_unhold", phlo_id, node_id, member_id)
-    }
-    /// Mutes a multi-party-call member.
-    fn mpc_member_mute(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "mpc_member_mute", phlo_id, node_id, member_id)
-    }
-    /// Unmutes a multi-party-call member.
-    fn mpc_member_unmute(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "mpc_member_unmute", phlo_id, node_id, member_id)
-    }
-    /// Mutes a conference-bridge member.
-    fn bridge_member_mute(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "bridge_member_mute", phlo_id, node_id, member_id)
-    }
-    /// Unmutes a conference-bridge member.
-    fn bridge_member_unmute(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "bridge_member_unmute", phlo_id, node_id, member_id)
-    }
-    /// Disconnects a conference-bridge member.
-    fn bridge_member_hangup(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<Call> {
-        self.member(py, "bridge_member_hangup", phlo_id, node_id, member_id)
-    }
-
-    /// Any multi-party-call action; `role` is left out of the body when `None`.
-    #[pyo3(signature = (phlo_id, node_id, action, trigger_source, to, role=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn node_action(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        action: Text<'_>,
-        trigger_source: Text<'_>,
-        to: Text<'_>,
-        role: Option<Text<'_>>,
-    ) -> PyResult<Call> {
-        self.typed(
-            py,
-            "node_action",
-            [
-                ("phlo_id", Some(&phlo_id)),
-                ("node_id", Some(&node_id)),
-                ("action", Some(&action)),
-                ("trigger_source", Some(&trigger_source)),
-                ("to", Some(&to)),
-                ("role", role.as_ref()),
-            ],
-            ActionResponse::from_answer,
-        )
-    }
-
-    /// Any member action on either node type.
-    fn member_action(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_type: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-        action: Text<'_>,
-    ) -> PyResult<Call> {
-        self.typed(
-            py,
-            "member_action",
-            [
-                ("phlo_id", Some(&phlo_id)),
-                ("node_type", Some(&node_type)),
-                ("node_id", Some(&node_id)),
-                ("member_id", Some(&member_id)),
-                ("action", Some(&action)),
-            ],
-            ActionResponse::from_answer,
-        )
-    }
-
-    /// A request the typed methods lack: `method` (GET, POST, PUT, DELETE), a path from `/v1/`,
-    /// an optional JSON body (a dict; a POST without one sends `{}`).
-    #[pyo3(signature = (method, path, body=None))]
-    fn raw(
-        &self,
-        py: Python<'_>,
-        method: Text<'_>,
-        path: Text<'_>,
-        body: Option<Bound<'_, PyAny>>,
-    ) -> PyResult<Call> {
-        let body = models::mapping_arg("body", body.as_ref())?;
-        self.generic(
-            py,
-            "raw",
-            params! {"method" => method, "path" => path, "body" => body},
-        )
-    }
-
     /// Runs any named operation (see `plivo_phlo.operations()`) with keyword parameters.
     #[pyo3(signature = (name, /, **params))]
     fn call(
@@ -578,7 +207,8 @@ impl AsyncClient {
         name: Text<'_>,
         params: Option<Bound<'_, PyDict>>,
     ) -> PyResult<Call> {
-        let name = name.get(py, "operation")?;
-        self.generic(py, &name, Ok(params::kwargs(py, params.as_ref())?))
+        let client = self.face.client(py)?;
+        let op = op_from_kwargs(py, &client, name, params)?;
+        self.send(py, "call", client, op)
     }
 }

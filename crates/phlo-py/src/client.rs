@@ -1,59 +1,59 @@
-//! The `Client` class: one method per named operation of the core.
+//! The `Client` class: its state, the helpers its methods use, and the methods that are not
+//! operations (getters, `close`, the context manager, `call`).
 //!
-//! The typed methods hand their `str` arguments to the core as name/value pairs
-//! ([`plivo_phlo::Operation::from_strings`]: the same table, defaults and checks as every other
-//! binding) and run the operation with the GIL released through
-//! [`plivo_phlo::Client::execute_as`], which parses the body once, straight into the core's model
-//! that the result class wraps. The methods whose arguments are JSON values (`run_phlo`'s payload,
-//! `raw`'s body, `call`'s keyword parameters) build a JSON object and go through
-//! [`plivo_phlo::Operation::from_params`]. Either way the core validates, applies defaults,
-//! sends, retries and maps errors.
+//! The constructor and the method of each operation are generated from the core's tables into
+//! `methods.rs` (`cargo xtask gen`); each hands its arguments to one of the helpers here:
+//! [`Client::typed`] (all `str` arguments: name/value pairs for
+//! [`plivo_phlo::Operation::from_strings`], no JSON), [`Client::typed_json`] and
+//! [`Client::generic`] (a JSON value among them: a JSON object for
+//! [`plivo_phlo::Operation::from_params`]). Each runs the operation with the GIL released; the
+//! core validates, applies defaults, sends, retries and maps errors. A call waiting on the
+//! network checks for signals every 50 ms ([`interruptible`]), so Ctrl-C ends it. The builders
+//! of operations ([`op_from_texts`], [`op_from_json`], [`op_from_kwargs`]) are shared with
+//! `AsyncClient`. The constructor's keyword
+//! arguments are the core's options ([`plivo_phlo::OPTIONS`]), turned into
+//! [`plivo_phlo::OptionValue`]s by [`Client::build`].
 
 use std::sync::Mutex;
 use std::time::Duration;
 
-use plivo_phlo::{Answer, Config, RawResponse, RetryPolicy, Validation};
+use plivo_phlo::{
+    Answer, Config, ConfigBuilder, Operation, OptionKind, OptionSpec, OptionValue, RawResponse,
+};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyInt, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString, PyTuple};
+use serde_json::{Map, Value};
 
 use crate::errors;
 use crate::logbridge;
-use crate::models::{self, ActionResponse, Node, Phlo, PhloRun, PhloRunStarted, Response, Text};
-use crate::params::{self, params, Params};
+use crate::models::{self, Response, Text};
 
-/// An optional `str` argument of the constructor as Rust text (see [`Text`]).
-pub(crate) fn opt_text(
+/// One argument of an operation whose parameters include a JSON value.
+pub(crate) enum Param<'a, 'py> {
+    /// A `str` parameter (`None`: not given).
+    Text(Option<&'a Text<'py>>),
+    /// A JSON-valued parameter: a mapping or `None` (see [`models::mapping_arg`]).
+    Mapping(Option<&'a Bound<'py, PyAny>>),
+}
+
+/// The JSON object of an operation's parameters, leaving out those not given.
+fn json_params(
     py: Python<'_>,
-    field: &str,
-    v: Option<Text<'_>>,
-) -> PyResult<Option<String>> {
-    v.map(|t| t.get(py, field)).transpose()
-}
-
-/// `max_retries` as a count: any `int` from 0 to 2**32 - 1; others are `InvalidArgumentError`
-/// (a non-`int` is a `TypeError`, from the argument's type).
-pub(crate) fn retries(py: Python<'_>, v: Option<Bound<'_, PyInt>>) -> PyResult<Option<u32>> {
-    v.map(|n| {
-        n.extract::<u32>().map_err(|_| {
-            errors::invalid(py, "max_retries", "must be an integer from 0 to 4294967295")
-        })
-    })
-    .transpose()
-}
-
-/// A PHLO runner client.
-///
-/// One client holds one pool of keep-alive connections and is safe to share between threads;
-/// every method releases the GIL while it waits on the network.
-#[pyclass(name = "Client", module = "plivo_phlo", frozen)]
-pub(crate) struct Client {
-    /// `None` once closed.
-    inner: Mutex<Option<plivo_phlo::Client>>,
-    auth_id: String,
-    base_url: String,
-    timeout: f64,
-    connect_timeout: f64,
-    max_retries: u32,
+    params: &[(&'static str, Param<'_, '_>)],
+) -> PyResult<Map<String, Value>> {
+    let mut m = Map::new();
+    for (name, p) in params {
+        let v = match p {
+            Param::Text(None) => continue,
+            Param::Text(Some(t)) => Value::String(t.get(py, name)?),
+            Param::Mapping(obj) => models::mapping_arg(name, *obj)?,
+        };
+        if !v.is_null() {
+            m.insert((*name).to_owned(), v);
+        }
+    }
+    Ok(m)
 }
 
 /// How often a call waiting on the network takes the GIL to check for signals: Ctrl-C raises
@@ -91,27 +91,157 @@ fn interruptible<R: Send>(
     }
 }
 
-/// Seconds as a `Duration`; negative, NaN or huge values are `InvalidArgumentError`.
-fn seconds(py: Python<'_>, field: &str, v: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(v)
-        .map_err(|_| errors::invalid(py, field, "must be a number of seconds greater than zero"))
+/// The named operation from its `str` arguments (`None`s left out), checked by the core. The
+/// first argument that holds a lone surrogate is `InvalidArgumentError` naming it, as the core
+/// names any other bad argument. Shared by `Client` and `AsyncClient`.
+pub(crate) fn op_from_texts<const N: usize>(
+    py: Python<'_>,
+    client: &plivo_phlo::Client,
+    name: &str,
+    args: [(&'static str, Option<&Text<'_>>); N],
+) -> PyResult<Operation> {
+    let texts = args.map(|(k, v)| (k, v.map(Text::utf8)));
+    let mut pairs = [("", ""); N];
+    let mut n = 0;
+    for (k, v) in &texts {
+        match v {
+            None => continue,
+            Some(Ok(s)) => pairs[n] = (*k, s.as_ref()),
+            Some(Err(())) => return Err(errors::invalid(py, k, models::NOT_UNICODE)),
+        }
+        n += 1;
+    }
+    // Built with the GIL held: the pairs borrow the Python strings; the operation owns copies.
+    client
+        .operation_from_strings(name, &pairs[..n])
+        .map_err(|e| errors::to_py(py, &e))
+}
+
+/// The named operation from arguments that include a JSON value, checked by the core. Shared by
+/// `Client` and `AsyncClient`.
+pub(crate) fn op_from_json(
+    py: Python<'_>,
+    client: &plivo_phlo::Client,
+    name: &str,
+    params: &[(&'static str, Param<'_, '_>)],
+) -> PyResult<Operation> {
+    let params = json_params(py, params)?;
+    client
+        .operation(name, &params)
+        .map_err(|e| errors::to_py(py, &e))
+}
+
+/// The named operation from `call`'s keyword parameters, each converted on its own so that an
+/// error names it. Shared by `Client.call` and `AsyncClient.call`.
+pub(crate) fn op_from_kwargs(
+    py: Python<'_>,
+    client: &plivo_phlo::Client,
+    name: Text<'_>,
+    params: Option<Bound<'_, PyDict>>,
+) -> PyResult<Operation> {
+    let name = name.get(py, "operation")?;
+    let mut map = Map::new();
+    for item in params.iter().flat_map(|d| d.items()) {
+        let (k, v) = item.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
+        let key = k
+            .cast::<PyString>()?
+            .to_cow()
+            .map_err(|_| errors::invalid(py, "params", models::NOT_UNICODE))?
+            .into_owned();
+        map.insert(key.clone(), models::from_py(&key, &v)?);
+    }
+    client
+        .operation(&name, &map)
+        .map_err(|e| errors::to_py(py, &e))
+}
+
+/// Sets the option `name` from a Python value, translated by the option's kind in the core's
+/// table. A value of the wrong Python type is a `TypeError`; the core checks the rest and names
+/// the option in its `InvalidArgumentError`, as it does for a name that is not an option.
+fn set_option(
+    py: Python<'_>,
+    b: ConfigBuilder,
+    name: &str,
+    v: &Bound<'_, PyAny>,
+) -> PyResult<ConfigBuilder> {
+    let core =
+        |b: ConfigBuilder, v: OptionValue<'_>| b.option(name, v).map_err(|e| errors::to_py(py, &e));
+    let Some(spec) = OptionSpec::find(name) else {
+        return core(b, OptionValue::Bool(false));
+    };
+    let wrong = |want: &str| -> PyResult<ConfigBuilder> {
+        Err(PyTypeError::new_err(format!(
+            "{name} must be {want}, not {}",
+            v.get_type().name()?
+        )))
+    };
+    let is_bool = v.is_instance_of::<PyBool>();
+    let int = |i: &Bound<'_, PyInt>| {
+        // Out of range either way: the core's message names the range.
+        i.extract::<i64>()
+            .map(i128::from)
+            .or_else(|_| i.extract::<u64>().map(i128::from))
+            .unwrap_or(i128::MAX)
+    };
+    match spec.kind {
+        OptionKind::Seconds if !is_bool => {
+            if let Ok(i) = v.cast::<PyInt>() {
+                core(b, OptionValue::Int(int(i)))
+            } else if let Ok(f) = v.cast::<PyFloat>() {
+                core(b, OptionValue::Float(f.value()))
+            } else {
+                wrong("a number of seconds (int or float)")
+            }
+        }
+        OptionKind::Count if !is_bool => match v.cast::<PyInt>() {
+            Ok(i) => core(b, OptionValue::Int(int(i))),
+            Err(_) => wrong("an int"),
+        },
+        OptionKind::Bool if is_bool => core(b, OptionValue::Bool(v.is_truthy()?)),
+        OptionKind::Text | OptionKind::Choice(_) | OptionKind::Pem => {
+            if let Ok(s) = v.cast::<PyString>() {
+                let text = s
+                    .to_cow()
+                    .map_err(|_| errors::invalid(py, name, models::NOT_UNICODE))?;
+                core(b, OptionValue::Text(&text))
+            } else if let (OptionKind::Pem, Ok(bytes)) = (spec.kind, v.cast::<PyBytes>()) {
+                core(b, OptionValue::Bytes(bytes.as_bytes()))
+            } else if spec.kind == OptionKind::Pem {
+                wrong("str or bytes")
+            } else {
+                wrong("a str")
+            }
+        }
+        OptionKind::Seconds => wrong("a number of seconds (int or float)"),
+        OptionKind::Count => wrong("an int"),
+        OptionKind::Bool => wrong("a bool"),
+    }
+}
+
+/// A PHLO runner client.
+///
+/// One client holds one pool of keep-alive connections and is safe to share between threads;
+/// every method releases the GIL while it waits on the network.
+#[pyclass(name = "Client", module = "plivo_phlo", frozen)]
+pub(crate) struct Client {
+    /// `None` once closed.
+    inner: Mutex<Option<plivo_phlo::Client>>,
+    auth_id: String,
+    base_url: String,
+    timeout: f64,
+    connect_timeout: f64,
+    max_retries: u32,
 }
 
 impl Client {
-    /// Builds a client from the core config; used by `Client(...)` and `Simulator.client()`.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn build(
-        py: Python<'_>,
+    /// Builds a client from the credentials (`None`: from the environment) and the options
+    /// given as keyword arguments (`None` values left out); used by the generated constructor
+    /// and by `Simulator.client()`.
+    pub(crate) fn build<'py>(
+        py: Python<'py>,
         auth_id: Option<String>,
         auth_token: Option<String>,
-        base_url: Option<String>,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<u32>,
-        proxy: Option<String>,
-        ca_cert_pem: Option<&Bound<'_, PyAny>>,
-        validation: Option<Validation>,
-        max_in_flight: Option<usize>,
+        options: impl IntoIterator<Item = (String, Bound<'py, PyAny>)>,
     ) -> PyResult<Client> {
         let v = py.version_info();
         let mut b = Config::builder()
@@ -122,44 +252,10 @@ impl Client {
         if let Some(s) = auth_token {
             b = b.auth_token(s);
         }
-        if let Some(s) = base_url {
-            b = b.base_url(s);
-        }
-        if let Some(t) = timeout {
-            b = b.timeout(seconds(py, "timeout", t)?);
-        }
-        if let Some(t) = connect_timeout {
-            b = b.connect_timeout(seconds(py, "connect_timeout", t)?);
-        }
-        if let Some(n) = max_retries {
-            b = b.retry(RetryPolicy {
-                max_attempts: n.saturating_add(1),
-                ..RetryPolicy::default()
-            });
-        }
-        if let Some(p) = proxy {
-            b = b.proxy(p);
-        }
-        if let Some(v) = validation {
-            b = b.validation(v);
-        }
-        if let Some(n) = max_in_flight {
-            b = b.max_in_flight(n);
-        }
-        if let Some(pem) = ca_cert_pem {
-            let bytes: Vec<u8> = if let Ok(s) = pem.cast::<PyString>() {
-                s.to_cow()
-                    .map_err(|_| errors::invalid(py, "ca_cert_pem", models::NOT_UNICODE))?
-                    .as_bytes()
-                    .to_vec()
-            } else if let Ok(bs) = pem.cast::<PyBytes>() {
-                bs.as_bytes().to_vec()
-            } else {
-                return Err(pyo3::exceptions::PyTypeError::new_err(
-                    "ca_cert_pem must be str or bytes",
-                ));
-            };
-            b = b.add_ca_cert_pem(bytes);
+        for (name, value) in options {
+            if !value.is_none() {
+                b = set_option(py, b, &name, &value)?;
+            }
         }
         // Reads the environment and may set up TLS roots: no GIL needed.
         let client = py
@@ -171,9 +267,24 @@ impl Client {
             base_url: c.base_url().to_owned(),
             timeout: c.timeout().as_secs_f64(),
             connect_timeout: c.connect_timeout().as_secs_f64(),
-            max_retries: c.retry().max_attempts.saturating_sub(1),
+            max_retries: c.retry().max_retries,
             inner: Mutex::new(Some(client)),
         })
+    }
+
+    /// [`Client::build`] from the generated constructor's arguments.
+    pub(crate) fn from_args<'py, const N: usize>(
+        py: Python<'py>,
+        auth_id: Option<Text<'py>>,
+        auth_token: Option<Text<'py>>,
+        options: [(&str, Option<Bound<'py, PyAny>>); N],
+    ) -> PyResult<Client> {
+        let auth_id = auth_id.map(|t| t.get(py, "auth_id")).transpose()?;
+        let auth_token = auth_token.map(|t| t.get(py, "auth_token")).transpose()?;
+        let given = options
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)));
+        Client::build(py, auth_id, auth_token, given)
     }
 
     /// The core client for one call, or `InvalidArgumentError` once closed. Every method starts
@@ -186,19 +297,9 @@ impl Client {
             .ok_or_else(|| errors::invalid(py, "client", "is closed"))
     }
 
-    /// Runs the named operation with the GIL released.
-    fn exec(&self, py: Python<'_>, name: &str, params: Params) -> PyResult<RawResponse> {
-        let client = self.client(py)?;
-        let op = params::from_params(py, name, params)?;
-        interruptible(py, move |stop| {
-            client.execute_interruptible(&op, SIGNAL_CHECK, stop)
-        })
-    }
-
-    /// Runs the named operation from its `str` arguments (`None`s left out) with the GIL
-    /// released, the body parsed once into the model `T`. The first argument that holds a lone
-    /// surrogate is `InvalidArgumentError` naming it, as the core names any other bad argument.
-    fn typed<T, const N: usize>(
+    /// Runs the named operation from its `str` arguments (`None`s left out), the body parsed
+    /// once into the model `T`, with the GIL released and Ctrl-C honoured.
+    pub(crate) fn typed<T, const N: usize>(
         &self,
         py: Python<'_>,
         name: &str,
@@ -208,68 +309,58 @@ impl Client {
         T: serde::de::DeserializeOwned + Send,
     {
         let client = self.client(py)?;
-        let op = params::from_texts(py, name, args)?;
+        let op = op_from_texts(py, &client, name, args)?;
         interruptible(py, move |stop| {
             client.execute_as_interruptible::<T>(&op, SIGNAL_CHECK, stop)
         })
     }
 
-    fn member(
+    /// Runs the named operation whose arguments include a JSON value (a run's payload), the body
+    /// parsed once into the model `T`, with the GIL released and Ctrl-C honoured.
+    pub(crate) fn typed_json<T>(
         &self,
         py: Python<'_>,
         name: &str,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        let args = [
-            ("phlo_id", Some(&phlo_id)),
-            ("node_id", Some(&node_id)),
-            ("member_id", Some(&member_id)),
-        ];
-        self.typed(py, name, args).map(ActionResponse::from_answer)
+        params: &[(&'static str, Param<'_, '_>)],
+    ) -> PyResult<Answer<T>>
+    where
+        T: serde::de::DeserializeOwned + Send,
+    {
+        let client = self.client(py)?;
+        let op = op_from_json(py, &client, name, params)?;
+        interruptible(py, move |stop| {
+            client.execute_as_interruptible::<T>(&op, SIGNAL_CHECK, stop)
+        })
+    }
+
+    /// Runs the named operation from a JSON object of parameters; the answer is the generic
+    /// `Response`.
+    pub(crate) fn generic(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        params: &[(&'static str, Param<'_, '_>)],
+    ) -> PyResult<Response> {
+        let client = self.client(py)?;
+        let op = op_from_json(py, &client, name, params)?;
+        self.exec(py, client, op).map(Response::from_raw)
+    }
+
+    /// Runs `op` on `client` with the GIL released and Ctrl-C honoured.
+    fn exec(
+        &self,
+        py: Python<'_>,
+        client: plivo_phlo::Client,
+        op: Operation,
+    ) -> PyResult<RawResponse> {
+        interruptible(py, move |stop| {
+            client.execute_interruptible(&op, SIGNAL_CHECK, stop)
+        })
     }
 }
 
 #[pymethods]
 impl Client {
-    #[new]
-    #[pyo3(signature = (auth_id=None, auth_token=None, base_url=None, timeout=None, max_retries=None, *, connect_timeout=None, proxy=None, ca_cert_pem=None, validation=None))]
-    #[pyo3(
-        text_signature = "(auth_id=None, auth_token=None, base_url=None, timeout=None, max_retries=None, *, connect_timeout=None, proxy=None, ca_cert_pem=None, validation=None)"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        auth_id: Option<Text<'_>>,
-        auth_token: Option<Text<'_>>,
-        base_url: Option<Text<'_>>,
-        timeout: Option<f64>,
-        max_retries: Option<Bound<'_, PyInt>>,
-        connect_timeout: Option<f64>,
-        proxy: Option<Text<'_>>,
-        ca_cert_pem: Option<Bound<'_, PyAny>>,
-        validation: Option<Text<'_>>,
-    ) -> PyResult<Client> {
-        let validation = opt_text(py, "validation", validation)?
-            .map(|v| Validation::parse(&v))
-            .transpose()
-            .map_err(|e| errors::to_py(py, &e))?;
-        Client::build(
-            py,
-            opt_text(py, "auth_id", auth_id)?,
-            opt_text(py, "auth_token", auth_token)?,
-            opt_text(py, "base_url", base_url)?,
-            timeout,
-            connect_timeout,
-            retries(py, max_retries)?,
-            opt_text(py, "proxy", proxy)?,
-            ca_cert_pem.as_ref(),
-            validation,
-            None,
-        )
-    }
-
     /// The auth id in use.
     #[getter]
     pub(crate) fn auth_id(&self) -> &str {
@@ -328,323 +419,6 @@ impl Client {
         )
     }
 
-    /// `GET /v1/phlo/{phlo_id}`: a PHLO's metadata.
-    fn get_phlo(&self, py: Python<'_>, phlo_id: Text<'_>) -> PyResult<Phlo> {
-        self.typed(py, "get_phlo", [("phlo_id", Some(&phlo_id))])
-            .map(Phlo::from_answer)
-    }
-
-    /// `POST /v1/account/{auth_id}/phlo/{phlo_id}`: starts a run with optional start variables
-    /// (entries whose value is `None` are dropped; no payload sends `{}`).
-    #[pyo3(signature = (phlo_id, payload=None))]
-    fn run_phlo(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        payload: Option<Bound<'_, PyAny>>,
-    ) -> PyResult<PhloRunStarted> {
-        let payload = models::mapping_arg("payload", payload.as_ref())?;
-        let p = params! {"phlo_id" => phlo_id, "payload" => payload};
-        // The payload is a JSON value, so this one goes through a JSON object; the body is still
-        // parsed once.
-        let client = self.client(py)?;
-        let op = params::from_params(py, "run_phlo", p)?;
-        interruptible(py, move |stop| {
-            client.execute_as_interruptible(&op, SIGNAL_CHECK, stop)
-        })
-        .map(PhloRunStarted::from_answer)
-    }
-
-    /// `GET /v1/phlo/{phlo_id}/runs/{run_id}` (legacy endpoint).
-    fn get_phlo_run(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        run_id: Text<'_>,
-    ) -> PyResult<PhloRun> {
-        let args = [("phlo_id", Some(&phlo_id)), ("run_id", Some(&run_id))];
-        self.typed(py, "get_phlo_run", args)
-            .map(PhloRun::from_answer)
-    }
-
-    /// `GET /v1/phlo/{phlo_id}/{node_type}/{node_id}`; `node_type` is `multi_party_call` or
-    /// `conference_bridge`.
-    fn get_node(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_type: Text<'_>,
-        node_id: Text<'_>,
-    ) -> PyResult<Node> {
-        let args = [
-            ("phlo_id", Some(&phlo_id)),
-            ("node_type", Some(&node_type)),
-            ("node_id", Some(&node_id)),
-        ];
-        self.typed(py, "get_node", args).map(Node::from_answer)
-    }
-
-    /// Reads a multi-party-call node.
-    fn get_multi_party_call(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-    ) -> PyResult<Node> {
-        let args = [("phlo_id", Some(&phlo_id)), ("node_id", Some(&node_id))];
-        self.typed(py, "get_multi_party_call", args)
-            .map(Node::from_answer)
-    }
-
-    /// Reads a conference-bridge node.
-    fn get_conference_bridge(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-    ) -> PyResult<Node> {
-        let args = [("phlo_id", Some(&phlo_id)), ("node_id", Some(&node_id))];
-        self.typed(py, "get_conference_bridge", args)
-            .map(Node::from_answer)
-    }
-
-    /// Dials `to` into the multi-party call with `role`, on behalf of `trigger_source`.
-    fn mpc_call(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        trigger_source: Text<'_>,
-        to: Text<'_>,
-        role: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        let args = [
-            ("phlo_id", Some(&phlo_id)),
-            ("node_id", Some(&node_id)),
-            ("trigger_source", Some(&trigger_source)),
-            ("to", Some(&to)),
-            ("role", Some(&role)),
-        ];
-        self.typed(py, "mpc_call", args)
-            .map(ActionResponse::from_answer)
-    }
-
-    /// Warm (consultative) transfer to `to`; `role` defaults to `agent`.
-    #[pyo3(signature = (phlo_id, node_id, trigger_source, to, role=None))]
-    fn mpc_warm_transfer(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        trigger_source: Text<'_>,
-        to: Text<'_>,
-        role: Option<Text<'_>>,
-    ) -> PyResult<ActionResponse> {
-        let args = [
-            ("phlo_id", Some(&phlo_id)),
-            ("node_id", Some(&node_id)),
-            ("trigger_source", Some(&trigger_source)),
-            ("to", Some(&to)),
-            ("role", role.as_ref()),
-        ];
-        self.typed(py, "mpc_warm_transfer", args)
-            .map(ActionResponse::from_answer)
-    }
-
-    /// Cold (blind) transfer to `to`, the initiator leaves; `role` defaults to `agent`.
-    #[pyo3(signature = (phlo_id, node_id, trigger_source, to, role=None))]
-    fn mpc_cold_transfer(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        trigger_source: Text<'_>,
-        to: Text<'_>,
-        role: Option<Text<'_>>,
-    ) -> PyResult<ActionResponse> {
-        let args = [
-            ("phlo_id", Some(&phlo_id)),
-            ("node_id", Some(&node_id)),
-            ("trigger_source", Some(&trigger_source)),
-            ("to", Some(&to)),
-            ("role", role.as_ref()),
-        ];
-        self.typed(py, "mpc_cold_transfer", args)
-            .map(ActionResponse::from_answer)
-    }
-
-    /// Cancels the transfer this member started.
-    fn mpc_member_abort_transfer(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "mpc_member_abort_transfer", phlo_id, node_id, member_id)
-    }
-    /// Completes a warm transfer: the member goes back into the call.
-    fn mpc_member_resume_call(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "mpc_member_resume_call", phlo_id, node_id, member_id)
-    }
-    /// Leaves the node's voicemail on the member's line and drops them.
-    fn mpc_member_voicemail_drop(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "mpc_member_voicemail_drop", phlo_id, node_id, member_id)
-    }
-    /// Disconnects a multi-party-call member.
-    fn mpc_member_hangup(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "mpc_member_hangup", phlo_id, node_id, member_id)
-    }
-    /// Puts a multi-party-call member on hold.
-    fn mpc_member_hold(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "mpc_member_hold", phlo_id, node_id, member_id)
-    }
-    /// Takes a multi-party-call member off hold.
-    fn mpc_member_unhold(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "mpc_member_unhold", phlo_id, node_id, member_id)
-    }
-    /// Mutes a multi-party-call member.
-    fn mpc_member_mute(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "mpc_member_mute", phlo_id, node_id, member_id)
-    }
-    /// Unmutes a multi-party-call member.
-    fn mpc_member_unmute(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "mpc_member_unmute", phlo_id, node_id, member_id)
-    }
-    /// Mutes a conference-bridge member.
-    fn bridge_member_mute(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "bridge_member_mute", phlo_id, node_id, member_id)
-    }
-    /// Unmutes a conference-bridge member.
-    fn bridge_member_unmute(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "bridge_member_unmute", phlo_id, node_id, member_id)
-    }
-    /// Disconnects a conference-bridge member.
-    fn bridge_member_hangup(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        self.member(py, "bridge_member_hangup", phlo_id, node_id, member_id)
-    }
-
-    /// Any multi-party-call action; `role` is left out of the body when `None`.
-    #[pyo3(signature = (phlo_id, node_id, action, trigger_source, to, role=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn node_action(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_id: Text<'_>,
-        action: Text<'_>,
-        trigger_source: Text<'_>,
-        to: Text<'_>,
-        role: Option<Text<'_>>,
-    ) -> PyResult<ActionResponse> {
-        let args = [
-            ("phlo_id", Some(&phlo_id)),
-            ("node_id", Some(&node_id)),
-            ("action", Some(&action)),
-            ("trigger_source", Some(&trigger_source)),
-            ("to", Some(&to)),
-            ("role", role.as_ref()),
-        ];
-        self.typed(py, "node_action", args)
-            .map(ActionResponse::from_answer)
-    }
-
-    /// Any member action on either node type.
-    fn member_action(
-        &self,
-        py: Python<'_>,
-        phlo_id: Text<'_>,
-        node_type: Text<'_>,
-        node_id: Text<'_>,
-        member_id: Text<'_>,
-        action: Text<'_>,
-    ) -> PyResult<ActionResponse> {
-        let args = [
-            ("phlo_id", Some(&phlo_id)),
-            ("node_type", Some(&node_type)),
-            ("node_id", Some(&node_id)),
-            ("member_id", Some(&member_id)),
-            ("action", Some(&action)),
-        ];
-        self.typed(py, "member_action", args)
-            .map(ActionResponse::from_answer)
-    }
-
-    /// A request the typed methods lack: `method` (GET, POST, PUT, DELETE), a path from `/v1/`,
-    /// an optional JSON body (a dict; a POST without one sends `{}`).
-    #[pyo3(signature = (method, path, body=None))]
-    fn raw(
-        &self,
-        py: Python<'_>,
-        method: Text<'_>,
-        path: Text<'_>,
-        body: Option<Bound<'_, PyAny>>,
-    ) -> PyResult<Response> {
-        let body = models::mapping_arg("body", body.as_ref())?;
-        let p = params! {"method" => method, "path" => path, "body" => body};
-        self.exec(py, "raw", p).map(Response::from_raw)
-    }
-
     /// Runs any named operation (see `plivo_phlo.operations()`) with keyword parameters, e.g.
     /// `call("mpc_cold_transfer", phlo_id=..., node_id=..., trigger_source=..., to=...)`.
     #[pyo3(signature = (name, /, **params))]
@@ -654,8 +428,8 @@ impl Client {
         name: Text<'_>,
         params: Option<Bound<'_, PyDict>>,
     ) -> PyResult<Response> {
-        let name = name.get(py, "operation")?;
-        let map = params::kwargs(py, params.as_ref())?;
-        self.exec(py, &name, Ok(map)).map(Response::from_raw)
+        let client = self.client(py)?;
+        let op = op_from_kwargs(py, &client, name, params)?;
+        self.exec(py, client, op).map(Response::from_raw)
     }
 }

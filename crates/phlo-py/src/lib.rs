@@ -7,11 +7,16 @@
 //! defaults (a transfer's `agent` role), URLs, retries and error mapping all happen in the core.
 //! What is here:
 //!
-//! - [`client`]: the `Client` class, one method per named operation; every call releases the GIL
+//! - [`client`]: the `Client` class and the helpers its methods use; every call releases the GIL
 //!   (`Python::detach`) for the whole HTTP exchange, retries and backoff included.
+//! - [`methods`]: `Client`'s constructor (every core option as a keyword argument) and one method
+//!   per named operation, generated from the core's tables by `cargo xtask gen`.
+//! - [`async_client`], [`async_methods`] and [`bridge`]: `AsyncClient`, the same methods for
+//!   asyncio (generated the same way), and the bridge between the core's tokio futures and the
+//!   event loop.
 //! - [`models`]: the typed results (`Phlo`, `PhloRunStarted`, `PhloRun`, `Node`,
-//!   `ActionResponse`, `Response`), each also giving `.status`, `.json` (the body text) and
-//!   `.raw` (the body as a dict), and the JSON <-> Python conversions.
+//!   `ActionResponse`, `Response`), each also giving `.status`, `.text` (the body text) and
+//!   `.json()` (the body as a dict), and the JSON <-> Python conversions.
 //! - [`errors`]: a core error becomes an instance of the class for its kind, defined in
 //!   `plivo_phlo/exceptions.py`.
 //! - [`sim`]: the `Simulator` class, the Rust simulator started in-process.
@@ -27,19 +32,33 @@
 use pyo3::prelude::*;
 
 mod async_client;
+mod async_methods;
 mod bridge;
 mod client;
 mod errors;
 mod logbridge;
+mod methods;
 mod models;
-mod params;
 mod sim;
 
 /// Every named operation of the core as a list of dicts: `name`, `params` (required),
-/// `optional`, `doc`. These are the names `Client.call` accepts.
+/// `optional`, `named`, `endpoint`, `action`, `node_type`, `default_role`, `doc`. These are the
+/// names `Client.call` accepts.
 #[pyfunction]
 fn operations(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    let table: serde_json::Value = serde_json::from_str(&plivo_phlo::ops::operations_json())
+    table(py, &plivo_phlo::operations_json())
+}
+
+/// Every client option of the core as a list of dicts: `name`, `kind`, `choices`, `unit`,
+/// `default`, `doc`. These are the keyword arguments of `Client`.
+#[pyfunction]
+fn options(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    table(py, &plivo_phlo::options_json())
+}
+
+/// One of the core's tables, from its JSON form.
+fn table<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
+    let table: serde_json::Value = serde_json::from_str(json)
         .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
     models::to_py(py, &table)
 }
@@ -58,5 +77,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::Response>()?;
     m.add_class::<sim::Simulator>()?;
     m.add_function(wrap_pyfunction!(operations, m)?)?;
+    m.add_function(wrap_pyfunction!(options, m)?)?;
     Ok(())
 }

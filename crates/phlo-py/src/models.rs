@@ -2,8 +2,14 @@
 //!
 //! Each result class wraps the core's model (which keeps unknown fields in `extra`) together with
 //! the HTTP status and the body text as received, so Python code gets typed attributes and, when
-//! it needs them, `.status`, `.json` and `.raw` (a fresh dict on each access). The generic
-//! `Response` wraps no model: its body, already checked by the core, is parsed only when read.
+//! it needs them, `.status`, `.text` and `.json()` (a fresh dict on each call), named as in
+//! `requests`. The generic `Response` wraps no model: its body, already checked by the core, is
+//! parsed only when read.
+//!
+//! `.raw`, the dict under its old name, stays for one release and warns (`DeprecationWarning`).
+//! The old `.json` attribute (the body text) cannot stay beside the `json()` method of the same
+//! name: `requests`' spelling wins, so code that read `.json` as text now gets a method, and
+//! fails at once rather than on some later line.
 
 use std::borrow::Cow;
 
@@ -188,8 +194,9 @@ pub(crate) fn mapping_arg(field: &str, obj: Option<&Bound<'_, PyAny>>) -> PyResu
     }
 }
 
-/// A result class: the wrapped model with the status and body, the shared getters (`status`,
-/// `json`, `raw`, `extra`), string getters for the named fields, and any further methods.
+/// A result class: the wrapped model with the status and body, the shared members (`status`,
+/// `text`, `json()`, `extra`, the deprecated `raw`), string getters for the named fields, and
+/// any further methods.
 macro_rules! result_class {
     (
         $py_name:literal, $rust:ident, $model:ty, $doc:literal,
@@ -227,13 +234,18 @@ macro_rules! result_class {
             /// The response body exactly as received: a JSON object, or `""` when the service
             /// answered 2xx with no body (a success whose fields are all empty).
             #[getter]
-            fn json(&self) -> &str {
+            fn text(&self) -> &str {
                 &self.body
             }
             /// The response body parsed into a new dict (`{}` when there was no body).
+            fn json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                to_py(py, &parse_body::<Value>(py, &self.body)?)
+            }
+            /// Deprecated: use `json()`. The response body parsed into a new dict.
             #[getter]
             fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                to_py(py, &parse_body::<Value>(py, &self.body)?)
+                deprecated(py, c"`.raw` is deprecated: use `.json()`, the body parsed into a dict")?;
+                self.json(py)
             }
             /// The fields of the answer this version does not know, as a new dict.
             #[getter]
@@ -375,7 +387,13 @@ result_class!(
     }
 );
 
-/// A result's body text parsed on demand (`.raw`, and `Response.extra`): an empty body (the
+/// Warns that a name is deprecated, at the caller's line.
+fn deprecated(py: Python<'_>, message: &std::ffi::CStr) -> PyResult<()> {
+    let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+    PyErr::warn(py, &category, message, 1)
+}
+
+/// A result's body text parsed on demand (`.json()`, and `Response.extra`): an empty body (the
 /// service answered 2xx with none) is the empty object, as the core reads it. A failure is
 /// `InvalidArgumentError` naming `body`.
 fn parse_body<T: serde::de::DeserializeOwned>(py: Python<'_>, body: &str) -> PyResult<T> {
@@ -408,9 +426,9 @@ extra_field!(
 
 /// The model of `Response` (the generic `Client.call` and `Client.raw`): nothing. The core has
 /// already checked the body against the operation's model (a JSON object in every case), and a
-/// caller of the generic entry points reads `.json` or `.raw` (the drop-in reads `.json`), so the
-/// body is not parsed again into a map that would only be thrown away; `.extra` (every field)
-/// parses it when read.
+/// caller of the generic entry points reads `.text` or `.json()` (the drop-in reads `.text`), so
+/// the body is not parsed again into a map that would only be thrown away; `.extra` (every
+/// field) parses it when read.
 pub(crate) struct Unparsed;
 
 impl Extra for Unparsed {
@@ -433,7 +451,7 @@ result_class!(
             shown.truncate(end);
             shown.push_str("...");
         }
-        format!("Response(status={}, json={shown:?})", self.status)
+        format!("Response(status={}, text={shown:?})", self.status)
     }
 );
 

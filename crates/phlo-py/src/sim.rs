@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyString, PyTuple};
 use serde_json::Value;
 
 use crate::async_client::AsyncClient;
@@ -26,31 +26,6 @@ pub(crate) struct Simulator {
 }
 
 impl Simulator {
-    /// A client of this simulator's first account (the blocking face; `AsyncClient` wraps it).
-    fn build(
-        &self,
-        py: Python<'_>,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<Bound<'_, PyInt>>,
-        max_in_flight: Option<usize>,
-    ) -> PyResult<Client> {
-        let max_retries = crate::client::retries(py, max_retries)?;
-        Client::build(
-            py,
-            Some(self.auth_id.clone()),
-            Some(self.auth_token.clone()),
-            Some(self.base_url.clone()),
-            timeout,
-            connect_timeout,
-            max_retries,
-            None,
-            None,
-            None,
-            max_in_flight,
-        )
-    }
-
     /// Runs `f` on the running simulator with the GIL released (it waits on the simulator's
     /// state lock, which the server threads hold while they answer).
     fn with<T: Send>(
@@ -215,30 +190,34 @@ impl Simulator {
         self.with(py, |s| s.reset())
     }
 
-    /// A `plivo_phlo.Client` for this simulator; keyword arguments as for `Client`.
-    #[pyo3(signature = (*, timeout=None, connect_timeout=None, max_retries=None))]
-    fn client(
-        &self,
-        py: Python<'_>,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<Bound<'_, PyInt>>,
-    ) -> PyResult<Client> {
-        self.build(py, timeout, connect_timeout, max_retries, None)
+    /// A `plivo_phlo.Client` for this simulator, with its credentials and base URL; the keyword
+    /// arguments are client options, as for `Client`.
+    #[pyo3(signature = (**options))]
+    fn client(&self, py: Python<'_>, options: Option<Bound<'_, PyDict>>) -> PyResult<Client> {
+        let mut given = Vec::new();
+        for (k, v) in options.iter().flat_map(|d| d.iter()) {
+            given.push((k.cast::<PyString>()?.to_cow()?.into_owned(), v));
+        }
+        // The simulator's base URL first: an explicit `base_url` option replaces it.
+        let base_url = PyString::new(py, &self.base_url).into_any();
+        given.insert(0, ("base_url".to_owned(), base_url));
+        Client::build(
+            py,
+            Some(self.auth_id.clone()),
+            Some(self.auth_token.clone()),
+            given,
+        )
     }
 
-    /// A `plivo_phlo.AsyncClient` for this simulator; keyword arguments as for `AsyncClient`.
-    #[pyo3(signature = (*, timeout=None, connect_timeout=None, max_retries=None, max_in_flight=None))]
+    /// A `plivo_phlo.AsyncClient` for this simulator, with its credentials and base URL; the
+    /// keyword arguments are client options, as for `AsyncClient`.
+    #[pyo3(signature = (**options))]
     fn async_client(
         &self,
         py: Python<'_>,
-        timeout: Option<f64>,
-        connect_timeout: Option<f64>,
-        max_retries: Option<Bound<'_, PyInt>>,
-        max_in_flight: Option<Bound<'_, PyInt>>,
+        options: Option<Bound<'_, PyDict>>,
     ) -> PyResult<AsyncClient> {
-        let max_in_flight = crate::async_client::in_flight(py, max_in_flight)?;
-        let face = self.build(py, timeout, connect_timeout, max_retries, max_in_flight)?;
+        let face = self.client(py, options)?;
         AsyncClient::from_client(py, face)
     }
 

@@ -10,7 +10,7 @@ use crate::client::Inner;
 use crate::config::Config;
 use crate::error::Result;
 use crate::models::{Answer, RawResponse};
-use crate::ops::{Method, Operation, Request};
+use crate::ops::{Operation, Request};
 
 /// A PHLO runner client for async code.
 ///
@@ -119,19 +119,10 @@ impl AsyncClient {
         self.execute(&Operation::from_strings(name, params)?).await
     }
 
-    /// A raw request: `method`, a path from `/v1/`, an optional JSON body.
-    pub async fn raw(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> Result<RawResponse> {
-        self.execute(&Operation::Raw {
-            method,
-            path: path.to_owned(),
-            body,
-        })
-        .await
+    /// Sends `op` and returns just its parsed model (what the typed methods of
+    /// `async_methods.rs`, generated from [`crate::ops::OPERATIONS`], are made of).
+    pub(crate) async fn typed<T: serde::de::DeserializeOwned>(&self, op: Operation) -> Result<T> {
+        self.execute_as(&op).await.map(|a| a.value)
     }
 }
 

@@ -1,4 +1,6 @@
-//! The [`Client`]: one typed method per operation, all going through [`Client::execute`].
+//! The [`Client`]: the generic entry points ([`Client::execute`], [`Client::call`]) every
+//! operation goes through. The typed method of each operation (`get_phlo`,
+//! `mpc_cold_transfer`, ...) is generated from [`crate::ops::OPERATIONS`] into `methods.rs`.
 //!
 //! Each call runs on the calling thread ([`crate::engine`]); [`crate::AsyncClient`] is the same
 //! client for async code, sharing [`Inner`] with it.
@@ -16,8 +18,7 @@ use crate::error::Result;
 use crate::models::{
     self, ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse,
 };
-use crate::ops::Request;
-use crate::ops::{Method, NodeType, OpSpec, Operation};
+use crate::ops::{Operation, Request};
 use crate::transport::{Reply, Transport};
 
 /// A PHLO runner client.
@@ -51,7 +52,9 @@ impl Inner {
     /// Checks `op` (as the configured [`Validation`](crate::Validation) says) and builds its
     /// request; nothing is sent.
     pub(crate) fn request(&self, op: &Operation) -> Result<Request> {
+        // An argument is quoted in the error, and a caller may have passed the token as one.
         op.request_with(&self.config.auth_id, self.config.validation)
+            .map_err(|e| self.transport.scrub(e))
     }
 
     /// Sends `req` through the async client's pool.
@@ -232,24 +235,28 @@ impl Client {
     /// parameters, e.g. `call("mpc_cold_transfer", &json!({...}))`. This is how the bindings
     /// reach every operation.
     pub fn call(&self, name: &str, params: &Map<String, Value>) -> Result<RawResponse> {
-        self.execute(&Operation::from_params(name, params)?)
+        self.execute(&self.operation(name, params)?)
+    }
+
+    /// [`Operation::from_params`] for this client: an error (which may quote a name the caller
+    /// gave, and a caller may give anything, the token included) has the credentials scrubbed,
+    /// as every error of a call has.
+    pub fn operation(&self, name: &str, params: &Map<String, Value>) -> Result<Operation> {
+        Operation::from_params(name, params).map_err(|e| self.inner.transport.scrub(e))
+    }
+
+    /// [`Operation::from_strings`] for this client, its error scrubbed as
+    /// [`Client::operation`]'s.
+    pub fn operation_from_strings(&self, name: &str, params: &[(&str, &str)]) -> Result<Operation> {
+        Operation::from_strings(name, params).map_err(|e| self.inner.transport.scrub(e))
     }
 
     /// [`Client::call`] with name/value string pairs instead of a JSON object, e.g.
-    /// `call_strings("mpc_hold", &[("phlo_id", p), ("node_id", n), ("member_id", m)])`: the
+    /// `call_strings("mpc_member_hold", &[("phlo_id", p), ("node_id", n), ("member_id", m)])`: the
     /// typed helpers of the bindings take this path, with nothing to encode or parse on the way
     /// in (see [`Operation::from_strings`]).
     pub fn call_strings(&self, name: &str, params: &[(&str, &str)]) -> Result<RawResponse> {
-        self.execute(&Operation::from_strings(name, params)?)
-    }
-
-    /// A raw request: `method`, a path from `/v1/`, an optional JSON body.
-    pub fn raw(&self, method: Method, path: &str, body: Option<Value>) -> Result<RawResponse> {
-        self.execute(&Operation::Raw {
-            method,
-            path: path.to_owned(),
-            body,
-        })
+        self.execute(&self.operation_from_strings(name, params)?)
     }
 
     /// Sends `req` on the calling thread, through its pool.
@@ -272,253 +279,9 @@ impl Client {
         )
     }
 
-    fn typed<T: serde::de::DeserializeOwned>(&self, op: Operation) -> Result<T> {
+    /// Sends `op` and returns its answer parsed into `T`: the body of every typed method
+    /// (see [`crate::ops::OPERATIONS`]).
+    pub(crate) fn typed<T: serde::de::DeserializeOwned>(&self, op: Operation) -> Result<T> {
         self.execute_as(&op).map(|a| a.value)
     }
-
-    /// Reads a PHLO. A 404 is `not_found`.
-    pub fn get_phlo(&self, phlo_id: &str) -> Result<Phlo> {
-        self.typed(Operation::GetPhlo {
-            phlo_id: phlo_id.into(),
-        })
-    }
-
-    /// Starts a run of a PHLO with optional start variables (entries that are `null` are dropped).
-    ///
-    /// A "stopped ..." message is still a success; the run id is [`PhloRunStarted::run_id`].
-    pub fn run_phlo(
-        &self,
-        phlo_id: &str,
-        payload: Option<Map<String, Value>>,
-    ) -> Result<PhloRunStarted> {
-        self.typed(Operation::RunPhlo {
-            phlo_id: phlo_id.into(),
-            payload,
-        })
-    }
-
-    /// Reads a PHLO run (legacy endpoint; every field may be missing).
-    pub fn get_phlo_run(&self, phlo_id: &str, run_id: &str) -> Result<PhloRun> {
-        self.typed(Operation::GetPhloRun {
-            phlo_id: phlo_id.into(),
-            run_id: run_id.into(),
-        })
-    }
-
-    /// Reads a node of either type.
-    pub fn get_node(&self, phlo_id: &str, node_type: NodeType, node_id: &str) -> Result<Node> {
-        self.typed(Operation::GetNode {
-            phlo_id: phlo_id.into(),
-            node_type,
-            node_id: node_id.into(),
-        })
-    }
-
-    /// Reads a multi-party-call node.
-    pub fn get_multi_party_call(&self, phlo_id: &str, node_id: &str) -> Result<Node> {
-        self.get_node(phlo_id, NodeType::MultiPartyCall, node_id)
-    }
-
-    /// Reads a conference-bridge node.
-    pub fn get_conference_bridge(&self, phlo_id: &str, node_id: &str) -> Result<Node> {
-        self.get_node(phlo_id, NodeType::ConferenceBridge, node_id)
-    }
-
-    /// Any multi-party-call action; `role` is omitted from the body when `None`.
-    pub fn node_action(
-        &self,
-        phlo_id: &str,
-        node_id: &str,
-        action: &str,
-        trigger_source: &str,
-        to: &str,
-        role: Option<&str>,
-    ) -> Result<ActionResponse> {
-        self.typed(Operation::NodeAction {
-            phlo_id: phlo_id.into(),
-            node_id: node_id.into(),
-            action: action.into(),
-            to: to.into(),
-            role: role.map(str::to_owned),
-            trigger_source: trigger_source.into(),
-        })
-    }
-
-    /// Dials `to` into the call with `role`, on behalf of `trigger_source`.
-    pub fn mpc_call(
-        &self,
-        phlo_id: &str,
-        node_id: &str,
-        trigger_source: &str,
-        to: &str,
-        role: &str,
-    ) -> Result<ActionResponse> {
-        self.node_action(phlo_id, node_id, "call", trigger_source, to, Some(role))
-    }
-
-    /// Consultative transfer: `trigger_source` talks to `to` first while the other party waits.
-    /// `role` defaults to `agent`.
-    pub fn mpc_warm_transfer(
-        &self,
-        phlo_id: &str,
-        node_id: &str,
-        trigger_source: &str,
-        to: &str,
-        role: Option<&str>,
-    ) -> Result<ActionResponse> {
-        self.transfer(
-            "mpc_warm_transfer",
-            phlo_id,
-            node_id,
-            trigger_source,
-            to,
-            role,
-        )
-    }
-
-    /// Blind transfer: the other party is connected to `to` and `trigger_source` leaves.
-    /// `role` defaults to `agent`.
-    pub fn mpc_cold_transfer(
-        &self,
-        phlo_id: &str,
-        node_id: &str,
-        trigger_source: &str,
-        to: &str,
-        role: Option<&str>,
-    ) -> Result<ActionResponse> {
-        self.transfer(
-            "mpc_cold_transfer",
-            phlo_id,
-            node_id,
-            trigger_source,
-            to,
-            role,
-        )
-    }
-
-    /// A transfer by its row of [`crate::OPERATIONS`], which holds its action and the role sent
-    /// when the caller gives none, so the typed methods and the named path agree by construction.
-    fn transfer(
-        &self,
-        name: &str,
-        phlo_id: &str,
-        node_id: &str,
-        trigger_source: &str,
-        to: &str,
-        role: Option<&str>,
-    ) -> Result<ActionResponse> {
-        let spec = OpSpec::find(name).expect("transfers are rows of OPERATIONS");
-        let action = spec.action.expect("a transfer row fixes its action");
-        self.node_action(
-            phlo_id,
-            node_id,
-            action,
-            trigger_source,
-            to,
-            role.or(spec.default_role),
-        )
-    }
-
-    /// Any member action on either node type.
-    pub fn member_action(
-        &self,
-        phlo_id: &str,
-        node_type: NodeType,
-        node_id: &str,
-        member_id: &str,
-        action: &str,
-    ) -> Result<ActionResponse> {
-        self.typed(Operation::MemberAction {
-            phlo_id: phlo_id.into(),
-            node_type,
-            node_id: node_id.into(),
-            member_id: member_id.into(),
-            action: action.into(),
-        })
-    }
 }
-
-/// One method per member action, each a row: name, node type, action, doc.
-macro_rules! member_actions {
-    ($(($name:ident, $nt:ident, $action:literal, $doc:literal)),* $(,)?) => {
-        impl Client {
-            $(
-                #[doc = $doc]
-                #[doc = ""]
-                #[doc = concat!("Sends `{\"action\":\"", $action, "\"}` to the member's path.")]
-                pub fn $name(&self, phlo_id: &str, node_id: &str, member_id: &str) -> Result<ActionResponse> {
-                    self.member_action(phlo_id, NodeType::$nt, node_id, member_id, $action)
-                }
-            )*
-        }
-    };
-}
-
-member_actions![
-    (
-        mpc_member_abort_transfer,
-        MultiPartyCall,
-        "abort_transfer",
-        "Cancels the transfer this member started."
-    ),
-    (
-        mpc_member_resume_call,
-        MultiPartyCall,
-        "resume_call",
-        "Completes a warm transfer: the member goes back into the call."
-    ),
-    (
-        mpc_member_voicemail_drop,
-        MultiPartyCall,
-        "voicemail_drop",
-        "Leaves the node's voicemail on the member's line and drops them."
-    ),
-    (
-        mpc_member_hangup,
-        MultiPartyCall,
-        "hangup",
-        "Disconnects a multi-party-call member."
-    ),
-    (
-        mpc_member_hold,
-        MultiPartyCall,
-        "hold",
-        "Puts a multi-party-call member on hold."
-    ),
-    (
-        mpc_member_unhold,
-        MultiPartyCall,
-        "unhold",
-        "Takes a multi-party-call member off hold."
-    ),
-    (
-        mpc_member_mute,
-        MultiPartyCall,
-        "mute",
-        "Mutes a multi-party-call member."
-    ),
-    (
-        mpc_member_unmute,
-        MultiPartyCall,
-        "unmute",
-        "Unmutes a multi-party-call member."
-    ),
-    (
-        bridge_member_mute,
-        ConferenceBridge,
-        "mute",
-        "Mutes a conference-bridge member."
-    ),
-    (
-        bridge_member_unmute,
-        ConferenceBridge,
-        "unmute",
-        "Unmutes a conference-bridge member."
-    ),
-    (
-        bridge_member_hangup,
-        ConferenceBridge,
-        "hangup",
-        "Disconnects a conference-bridge member."
-    ),
-];

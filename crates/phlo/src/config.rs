@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::retry::RetryPolicy;
+use crate::retry::{ActionRetry, RetryPolicy};
 use crate::validate::{self, Validation};
 
 /// The production PHLO runner host (the host root, without `/v1`).
@@ -131,6 +131,8 @@ impl Config {
 /// Builds a [`Config`]; every setter is optional.
 ///
 /// Credentials are resolved per field: the given value first, else the environment variable.
+/// The setters are the options of [`crate::options::OPTIONS`] with Rust types (a `Duration` for
+/// a time); [`ConfigBuilder::option`] and [`ConfigBuilder::options_json`] set them by name.
 #[derive(Clone, Default)]
 pub struct ConfigBuilder {
     auth_id: Option<String>,
@@ -138,7 +140,7 @@ pub struct ConfigBuilder {
     base_url: Option<String>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
+    retry: RetryPolicy,
     proxy: Option<String>,
     user_agent_suffix: Option<String>,
     ca_certs_pem: Vec<Vec<u8>>,
@@ -184,9 +186,21 @@ impl ConfigBuilder {
         self.timeout = Some(v);
         self
     }
-    /// The retry policy (default [`RetryPolicy::default`]).
+    /// The whole retry policy (default [`RetryPolicy::default`]); replaces what
+    /// [`ConfigBuilder::max_retries`] and [`ConfigBuilder::action_retry`] set before it.
     pub fn retry(mut self, v: RetryPolicy) -> Self {
-        self.retry = Some(v);
+        self.retry = v;
+        self
+    }
+    /// Most retries after the first attempt (default 2; 0 turns retries off).
+    pub fn max_retries(mut self, v: u32) -> Self {
+        self.retry.max_retries = v;
+        self
+    }
+    /// When runs and actions, which are not idempotent, are retried (default
+    /// [`ActionRetry::Safe`]).
+    pub fn action_retry(mut self, v: ActionRetry) -> Self {
+        self.retry.actions = v;
         self
     }
     /// A proxy URL for every request (`http://host:port`); `HTTPS_PROXY`/`NO_PROXY` apply when unset.
@@ -325,7 +339,7 @@ impl ConfigBuilder {
             base_url,
             connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
-            retry: self.retry.unwrap_or_default(),
+            retry: self.retry,
             proxy: self.proxy,
             user_agent,
             ca_certs_pem: self.ca_certs_pem,

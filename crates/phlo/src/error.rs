@@ -242,12 +242,19 @@ impl Error {
         self
     }
 
-    /// Replaces every occurrence of each of `secrets` in the message, body and api_id by `***`.
+    /// Replaces every occurrence of each of `secrets` in the message, body, api_id and field by
+    /// `***`, and what is left of one where a text holds only part of it.
     pub(crate) fn scrub(mut self, secrets: &Secrets) -> Error {
         let inner = &mut *self.inner;
-        secrets.scrub_in_place(&mut inner.message);
-        for text in [&mut inner.body, &mut inner.api_id].into_iter().flatten() {
+        let texts = [
+            Some(&mut inner.message),
+            inner.body.as_mut(),
+            inner.api_id.as_mut(),
+            inner.field.as_mut(),
+        ];
+        for text in texts.into_iter().flatten() {
             secrets.scrub_in_place(text);
+            secrets.scrub_pieces_in_place(text);
         }
         self
     }
@@ -324,10 +331,22 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// The credentials of a client, kept out of everything it reports: each one's substring
-/// searcher is built once, with the client, because the transport scrubs every body it reads
-/// (`str::contains` built one per call: ~1.4k instructions per request).
+/// searcher is built once, with the client, because the transport scrubs every body it reads.
 pub(crate) struct Secrets {
     finders: Vec<memchr::memmem::Finder<'static>>,
+    /// For each secret longer than [`PIECE_LEN`]: its bytes and searchers for its first and
+    /// last [`PIECE_LEN`] bytes, to find what is left of it where a text holds only part of it.
+    pieces: Vec<Pieces>,
+}
+
+/// The shortest run of a secret's first or last bytes that [`Secrets`] scrubs from an error:
+/// shorter runs are too likely in ordinary text, and leave too little of a real token to matter.
+pub const PIECE_LEN: usize = 8;
+
+struct Pieces {
+    secret: Vec<u8>,
+    head: memchr::memmem::Finder<'static>,
+    tail: memchr::memmem::Finder<'static>,
 }
 
 impl Secrets {
@@ -335,12 +354,22 @@ impl Secrets {
     /// scrubbing a one-letter test token would garble every message, and real tokens are far
     /// longer.
     pub(crate) fn new(secrets: &[&str]) -> Secrets {
-        let finders = secrets
-            .iter()
-            .filter(|s| s.len() >= MIN_SCRUB_LEN)
+        let kept = || secrets.iter().filter(|s| s.len() >= MIN_SCRUB_LEN);
+        let finders = kept()
             .map(|s| memchr::memmem::Finder::new(s.as_bytes()).into_owned())
             .collect();
-        Secrets { finders }
+        let pieces = kept()
+            .filter(|s| s.len() > PIECE_LEN)
+            .map(|s| {
+                let b = s.as_bytes();
+                Pieces {
+                    secret: b.to_vec(),
+                    head: memchr::memmem::Finder::new(&b[..PIECE_LEN]).into_owned(),
+                    tail: memchr::memmem::Finder::new(&b[b.len() - PIECE_LEN..]).into_owned(),
+                }
+            })
+            .collect();
+        Secrets { finders, pieces }
     }
 
     /// Replaces every occurrence of each secret in `text` by `***`, one secret after the other
@@ -366,6 +395,75 @@ impl Secrets {
             out.push_str(&text[at..]);
             *text = out;
         }
+    }
+
+    /// Replaces in `text` what is left of a secret where only part of it is there: every run of
+    /// [`PIECE_LEN`] or more bytes that starts like a secret (its first bytes, as far as they
+    /// go on matching) or ends like it. A service that echoes a token cut short, or a proxy's
+    /// error page that truncates a header, leaves such a run, which a search for the whole
+    /// secret misses. Errors only: a successful answer is the service's data, passed on as
+    /// sent. Linear in the text.
+    pub(crate) fn scrub_pieces_in_place(&self, text: &mut String) {
+        for p in &self.pieces {
+            let runs = p.runs(text);
+            if runs.is_empty() {
+                continue;
+            }
+            let mut out = String::with_capacity(text.len());
+            let mut at = 0;
+            for (start, end) in runs {
+                if start < at {
+                    // Overlaps the run before: extend that one.
+                    at = at.max(end);
+                    continue;
+                }
+                out.push_str(&text[at..start]);
+                out.push_str("***");
+                at = end;
+            }
+            out.push_str(&text[at..]);
+            *text = out;
+        }
+    }
+}
+
+impl Pieces {
+    /// The byte ranges of `text` to scrub, in order, each on character boundaries.
+    fn runs(&self, text: &str) -> Vec<(usize, usize)> {
+        let (t, s) = (text.as_bytes(), &self.secret[..]);
+        let mut runs = Vec::new();
+        for i in self.head.find_iter(t) {
+            // Forward from a prefix, as far as the secret goes on matching.
+            let mut end = i + PIECE_LEN;
+            while end < t.len() && end - i < s.len() && t[end] == s[end - i] {
+                end += 1;
+            }
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            if end - i >= PIECE_LEN {
+                runs.push((i, end));
+            }
+        }
+        for i in self.tail.find_iter(t) {
+            // Back from a suffix, as far as the secret goes on matching.
+            let end = i + PIECE_LEN;
+            let mut start = i;
+            while start > 0
+                && end - start < s.len()
+                && t[start - 1] == s[s.len() - (end - start) - 1]
+            {
+                start -= 1;
+            }
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+            if end - start >= PIECE_LEN {
+                runs.push((start, end));
+            }
+        }
+        runs.sort_unstable();
+        runs
     }
 }
 
@@ -417,6 +515,37 @@ mod tests {
         Secrets::new(&["aaaaaa"]).scrub_in_place(&mut got);
         assert_eq!(got, "aaaaaaaaaaaaaa".replace("aaaaaa", "***"));
         assert_eq!(format!("{:?}", secrets), "Secrets(2 redacted)");
+    }
+
+    #[test]
+    fn what_is_left_of_a_secret_is_scrubbed_from_errors() {
+        let token = "TOKEN-rs-canary-7f3a9b";
+        let secrets = Secrets::new(&[token]);
+        for (text, want) in [
+            // A prefix of 8 or more bytes, as far as it goes.
+            ("bad token TOKEN-rs-can...", "bad token ***..."),
+            ("TOKEN-rs", "***"),
+            // A suffix.
+            ("...canary-7f3a9b was refused", "...*** was refused"),
+            // Both pieces in one text, and the whole token.
+            (
+                "TOKEN-rs-c / ary-7f3a9b / TOKEN-rs-canary-7f3a9b",
+                "*** / *** / ***",
+            ),
+            // Fewer than 8 bytes of it, and unrelated text, stay.
+            ("TOKEN-r 7f3a9b", "TOKEN-r 7f3a9b"),
+            ("\u{e9}TOKEN-rs-canary\u{2603}", "\u{e9}***\u{2603}"),
+        ] {
+            let mut got = text.to_owned();
+            secrets.scrub_in_place(&mut got);
+            secrets.scrub_pieces_in_place(&mut got);
+            assert_eq!(got, want, "{text:?}");
+        }
+        // A piece cut inside a multi-byte character keeps the text valid.
+        let secrets = Secrets::new(&["\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}-x"]);
+        let mut got = "a \u{e9}\u{e9}\u{e9}\u{e9}\u{e8} b".to_owned();
+        secrets.scrub_pieces_in_place(&mut got);
+        assert_eq!(got, "a ***\u{e8} b");
     }
 
     #[test]

@@ -16,18 +16,23 @@
 //! # Ok::<(), plivo_phlo::Error>(())
 //! ```
 //!
-//! The crate is organised as: [`config`] (credentials, base URL, timeouts), [`ops`] (every
-//! operation as data), [`validate`] (checks before the network), [`retry`] (the retry policy),
-//! [`models`] (typed responses), [`error`] (the one error type), and the [`Client`].
+//! The crate is organised as: [`config`] (credentials, base URL, timeouts), [`options`] (every
+//! setting by name, the one table the bindings read), [`ops`] (every operation as data, the
+//! table the typed methods of every binding are made from), [`validate`] (checks before the
+//! network), [`retry`] (the retry policy), [`models`] (typed responses), [`error`] (the one
+//! error type), and the [`Client`].
 #![warn(missing_docs)]
 
 mod async_client;
+mod async_methods;
 pub mod client;
 pub mod config;
 mod engine;
 pub mod error;
+mod methods;
 pub mod models;
 pub mod ops;
+pub mod options;
 pub mod retry;
 mod tls;
 mod transport;
@@ -39,6 +44,10 @@ pub use config::{Config, ConfigBuilder, Secret, VERSION};
 pub use engine::fork_generation;
 pub use error::{Error, ErrorKind, Result};
 pub use models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};
-pub use ops::{operations_json, Method, NodeType, OpSpec, Operation, Request, OPERATIONS};
+pub use ops::{
+    operations_json, Endpoint, Method, Model, NodeType, OpSpec, Operation, ParamKind, ParamSpec,
+    Request, OPERATIONS, PARAMS,
+};
+pub use options::{options_json, OptionKind, OptionSpec, OptionValue, OPTIONS};
 pub use retry::{ActionRetry, RetryPolicy};
 pub use validate::Validation;

@@ -6,7 +6,7 @@
 //! ([`ActionRetry::Safe`]) they are retried only when the request provably never reached the
 //! server (the connection could not be opened) or the service answered 429 (it refused the
 //! request without acting on it). Backoff is exponential with jitter; a `Retry-After` header wins
-//! when present. Every retry is bounded by [`RetryPolicy::max_attempts`] and
+//! when present. Every retry is bounded by [`RetryPolicy::max_retries`] and
 //! [`RetryPolicy::max_elapsed`].
 
 use std::time::{Duration, SystemTime};
@@ -25,9 +25,22 @@ pub enum ActionRetry {
     Always,
 }
 
+/// Default of [`RetryPolicy::max_retries`]: three attempts in all.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+
 impl ActionRetry {
+    /// Every setting, in the order of its names' documentation.
+    pub const ALL: [ActionRetry; 3] = [ActionRetry::Never, ActionRetry::Safe, ActionRetry::Always];
+
+    /// The names of [`ActionRetry::ALL`]: what the `action_retry` option accepts.
+    pub const NAMES: [&'static str; 3] = [
+        ActionRetry::ALL[0].as_str(),
+        ActionRetry::ALL[1].as_str(),
+        ActionRetry::ALL[2].as_str(),
+    ];
+
     /// The setting's name: `never`, `safe` or `always`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ActionRetry::Never => "never",
             ActionRetry::Safe => "safe",
@@ -44,7 +57,7 @@ impl ActionRetry {
             "always" => Ok(ActionRetry::Always),
             _ => Err(Error::invalid(
                 "action_retry",
-                "must be \"never\", \"safe\" or \"always\"",
+                format_args!("must be one of {}", ActionRetry::NAMES.join(", ")),
             )),
         }
     }
@@ -53,8 +66,8 @@ impl ActionRetry {
 /// Bounds and delays of retries; the same policy serves reads and actions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Most attempts per call, the first included (1 disables retries).
-    pub max_attempts: u32,
+    /// Most retries after the first attempt of a call (0 disables retries).
+    pub max_retries: u32,
     /// Delay before the first retry; doubled for each further one.
     pub base_delay: Duration,
     /// Cap on one backoff delay.
@@ -70,7 +83,7 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            max_attempts: 3,
+            max_retries: DEFAULT_MAX_RETRIES,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
             max_retry_after: Duration::from_secs(30),
@@ -84,14 +97,14 @@ impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
         RetryPolicy {
-            max_attempts: 1,
+            max_retries: 0,
             ..RetryPolicy::default()
         }
     }
 
     /// Whether `err`, the outcome of attempt number `attempt` (from 1), may be retried.
     pub fn retryable(&self, err: &Error, idempotent: bool, attempt: u32) -> bool {
-        if attempt >= self.max_attempts {
+        if attempt > self.max_retries {
             return false;
         }
         let kind = err.kind();

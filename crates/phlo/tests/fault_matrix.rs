@@ -1,4 +1,4 @@
-//! The fault matrix (issue 7, point 1): every failure the client must survive, each sent as a read
+//! The fault matrix: every failure the client must survive, each sent as a read
 //! (`GET`, [`Client::get_phlo`]) and as an action (`POST`, the seed cold transfer), against the
 //! simulator's fault injection over real HTTP.
 //!

@@ -1,4 +1,4 @@
-//! Secrets (issue 7, point 5), the Rust side: a recognisable token set on the client never shows
+//! Secrets, the Rust side: a recognisable token set on the client never shows
 //! in an error (message, body, `Display`, `Debug`, `to_json`), in a log record at any level from
 //! any crate (the client's, reqwest's), in any `Debug` output, or in any request beyond the
 //! `Authorization` header sent to the configured host, across successes, retries and every kind
@@ -172,6 +172,23 @@ fn the_token_shows_nowhere_but_the_authorization_header() {
             .unwrap_err(),
     );
     errors.push(client.get_phlo("bad/id").unwrap_err());
+    // The token given where a name belongs: the errors quote names, and are scrubbed too.
+    errors.push(client.call(TOKEN, &serde_json::Map::new()).unwrap_err());
+    errors.push(
+        client
+            .call_strings("get_phlo", &[("phlo_id", P), (TOKEN, "x")])
+            .unwrap_err(),
+    );
+    errors.push(
+        client
+            .operation_from_strings(&TOKEN[..12], &[])
+            .unwrap_err(),
+    );
+    // What is left of the token where a service echoes it cut short.
+    sim.push_fault(json!({"kind": "raw_body", "status": 400,
+        "body": format!("{{\"api_id\":\"x\",\"error\":\"bad token {}...\"}}", &TOKEN[..10])}))
+        .unwrap();
+    errors.push(client.get_phlo(P).unwrap_err());
     let refused = Client::new(build(&format!("http://127.0.0.1:{}", closed_port()))).unwrap();
     errors.push(refused.get_phlo(P).unwrap_err());
     let wrong = Client::new(
@@ -203,6 +220,13 @@ fn the_token_shows_nowhere_but_the_authorization_header() {
     for s in shown.iter().chain(&records) {
         for secret in &secrets {
             assert!(!s.contains(secret.as_str()), "secret in: {s}");
+        }
+    }
+    // Nor any 8 characters of the token in a row, where a text held only part of it.
+    for s in &shown {
+        for piece in TOKEN.as_bytes().windows(8) {
+            let piece = std::str::from_utf8(piece).unwrap();
+            assert!(!s.contains(piece), "{piece:?} of the token in: {s}");
         }
     }
     // The echoes were scrubbed, not dropped.

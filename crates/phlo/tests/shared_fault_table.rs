@@ -39,8 +39,8 @@ fn run_case(sim: &Simulator, case: &Value) -> Result<(), String> {
         .auth_id(phlo_sim::DEFAULT_AUTH_ID)
         .auth_token(token)
         .base_url(base_url);
-    if let Some(ms) = case["timeout_ms"].as_u64() {
-        b = b.timeout(Duration::from_millis(ms));
+    if let Some(secs) = case["timeout"].as_f64() {
+        b = b.timeout(Duration::from_secs_f64(secs));
     }
     let client = Client::new(b.build().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let (op, params) = match (case["op"].as_str(), case["side"].as_str()) {
@@ -124,7 +124,7 @@ fn the_shared_fault_table_holds_through_the_generic_path() {
     let cases = table["cases"].as_array().expect("cases");
     assert!(
         cases.len() >= 50,
-        "the table covers issue 7's list: {} cases",
+        "the table covers the shared list: {} cases",
         cases.len()
     );
     let sim = Simulator::start().unwrap();

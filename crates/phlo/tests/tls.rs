@@ -1,4 +1,4 @@
-//! TLS and proxies (issue 7, point 6), over real sockets on 127.0.0.1 only.
+//! TLS and proxies, over real sockets on 127.0.0.1 only.
 //!
 //! Certificates are made at test time with `rcgen`; the TLS server is `rustls` on a plain thread,
 //! answering every request with a PHLO. Certificate verification is on by default: a server whose

@@ -1,13 +1,12 @@
 package Plivo::PHLO;
 
-# The Perl face of libphlo. Every operation goes through one of two generic calls of the C ABI:
-# phlo_client_call_strings(name, names[], values[]) when every parameter given is a plain string
-# (the fast path below: no JSON encoding), else phlo_client_call(name, JSON) (run_phlo's payload,
-# raw's body, and every argument that needs the full checks). This file only turns Perl
-# arguments into one of the two and the answer back into a hash reference.
-# The methods are made from the core's own operation table (phlo_operations_json), so a new
-# operation in the core is a new method here without Perl code (its POD still has to be added;
-# t/07-pod.t fails until it is).
+# The Perl face of libphlo. The methods are made at load time from the core's table of operations
+# (phlo_operations_json): a new operation of the core is a new method here with no Perl code, and
+# its POD is written by `cargo xtask gen` (the parts between BEGIN GENERATED and END GENERATED).
+# Every call takes one rule to the core: when every parameter given is text that a C string can
+# carry, phlo_client_call_strings (no JSON); otherwise phlo_client_call with a JSON object. The
+# options of new are the core's too, handed over as JSON. Validation, defaults, retries, errors
+# and secrets are the core's; this file only turns Perl values into C and JSON and back.
 
 use strict;
 use warnings;
@@ -22,50 +21,21 @@ use Plivo::PHLO::Member;
 
 our $VERSION = '0.1.0';
 
-# Parameters whose value is JSON (an object), not a string.
-my %JSON_VALUED = (payload => 1, body => 1);
-
-# Parameters passed positionally to the node actions; the rest of a node action is named.
-my %NODE_ACTION_POSITIONAL = (phlo_id => 1, node_id => 1);
-
-# new() option => [options_json key, how to translate the Perl value]
-my %OPTIONS = (
-    base_url           => [ base_url           => 'string' ],
-    timeout            => [ timeout_ms         => 'seconds' ],
-    connect_timeout    => [ connect_timeout_ms => 'seconds' ],
-    max_retries        => [ max_retries        => 'integer' ],
-    action_retry       => [ action_retry       => 'string' ],
-    proxy              => [ proxy              => 'string' ],
-    ca_cert_pem        => [ ca_cert_pem        => 'string' ],
-    user_agent_suffix  => [ user_agent_suffix  => 'string' ],
-    max_response_bytes => [ max_response_bytes => 'integer' ],
-);
-
-# The core names an option by its options_json key; the Perl option it came from, for errors.
-my %OPTION_OF_KEY = ((map { $OPTIONS{$_}[0] => $_ } keys %OPTIONS), user_agent => 'user_agent_suffix');
+# The parameters of each operation whose values are JSON (a run's payload, a raw body), from the
+# kinds in the core's table (filled below, with the methods): they always go as JSON, as they are.
+my %JSON_PARAMS;
 
 sub _invalid { Plivo::PHLO::FFI::invalid(@_) }
 
-# name => value pairs (or one hash reference) into a hash, or invalid_argument.
+# name => value pairs (or one hash reference), as a list for a hash, or invalid_argument for an
+# odd list. The names are the core's to judge: an undef, a reference or any other name that is no
+# parameter (or option) is refused by the core, naming it. Assign the list under
+# `no warnings 'uninitialized'` (an undef name would warn).
 sub _named {
     my $what = shift;
-    if (@_ == 1 && ref $_[0] eq 'HASH') {
-        return _named($what, %{ $_[0] });    # the same checks on the names
-    }
-    if (@_ % 2) {
-        die _invalid(undef, "$what: odd number of arguments (" . scalar(@_)
-              . "); expected name => value pairs");
-    }
-    my %h;
-    for (my $i = 0; $i < @_; $i += 2) {
-        my $k = $_[$i];
-        die _invalid(undef, "$what: argument name " . ($i / 2 + 1) . " is undef") unless defined $k;
-        die _invalid(undef, "$what: argument name " . ($i / 2 + 1) . " is a reference") if ref $k;
-        die _invalid(undef, "$what: argument name " . ($i / 2 + 1) . ' ' . Plivo::PHLO::FFI::_MALFORMED)
-          if Plivo::PHLO::FFI::_malformed($k);
-        $h{$k} = $_[ $i + 1 ];
-    }
-    return %h;
+    return %{ $_[0] } if @_ == 1 && ref $_[0] eq 'HASH';
+    die _invalid(undef, "$what: odd number of arguments (" . scalar(@_) . '); expected name => value pairs') if @_ % 2;
+    return @_;
 }
 
 # The invocant of an object method must be a client (not the class name, not another object):
@@ -78,145 +48,55 @@ sub new {
     $class = ref $class if Scalar::Util::blessed($class) && $class->isa(__PACKAGE__);
     die _invalid(undef, 'new is a class method: Plivo::PHLO->new(%options)')
       unless defined $class && !ref $class && !Plivo::PHLO::FFI::_malformed($class) && UNIVERSAL::isa($class, __PACKAGE__);
-    my %args = _named('new', @_);
+    my %args;
+    {
+        no warnings 'uninitialized';    # an undef name is '': not an option, which the core says
+        %args = _named('new', @_);
+    }
     my $auth_id    = Plivo::PHLO::FFI::c_string('auth_id',    delete $args{auth_id},    1);
     my $auth_token = Plivo::PHLO::FFI::c_string('auth_token', delete $args{auth_token}, 1);
+    # Every other argument is an option of the core, given as its text (the core reads a time,
+    # a count or a flag from its text as from a number); undef means the default.
     my %opts;
-    for my $name (sort keys %args) {
-        my $spec = $OPTIONS{$name}
-          or die _invalid($name, 'is not an option of Plivo::PHLO->new; expected one of '
-              . join(', ', 'auth_id', 'auth_token', sort keys %OPTIONS));
-        my ($key, $type) = @$spec;
+    for my $name (keys %args) {
         my $v = $args{$name};
-        next unless defined $v;    # undef means "the default"
-        if ($type eq 'string') {
-            $opts{$key} = Plivo::PHLO::FFI::_stringish($name, $v);
-        }
-        else {
-            die _invalid($name, 'must be a number' . ($type eq 'seconds' ? ' of seconds' : ''))
-              if ref $v || Plivo::PHLO::FFI::_malformed($v)    # looks_like_number dies on a malformed string
-              || !Scalar::Util::looks_like_number($v) || $v != $v || $v == 9**9**9 || $v == -9**9**9;
-            # Seconds (fractions allowed, like HTTP::Tiny and LWP) become whole milliseconds.
-            $opts{$key} = $type eq 'seconds' ? int($v * 1000 + ($v < 0 ? -0.5 : 0.5)) : $v + 0;
-            $opts{$key} = 0 if $opts{$key} == 0;    # -0.0 is 0 (JSON writers differ on it)
-        }
+        next unless defined $v;
+        die _invalid(undef, 'an option name ' . Plivo::PHLO::FFI::_MALFORMED) if Plivo::PHLO::FFI::_malformed($name);
+        my $t = Plivo::PHLO::FFI::text($name, $v);
+        die _invalid($name, 'must be a string or a number, not ' . Plivo::PHLO::FFI::_a(ref $v) . ' reference')
+          unless defined $t;
+        $opts{$name} = $t;
     }
     # The User-Agent names the runtime: plivo-phlo/0.1.0 (Perl: 5.36.0).
     $opts{user_agent_suffix} //= sprintf('Perl: %vd', $^V);
-    my $handle = eval { Plivo::PHLO::FFI::client_new($auth_id, $auth_token, \%opts) };
-    if (!$handle) {
-        my $e = $@;
-        # The core checked an option under its own name (timeout_ms, user_agent): report it under
-        # the name the caller used (timeout, user_agent_suffix).
-        my $key = Scalar::Util::blessed($e) && $e->isa('Plivo::PHLO::Error') && $e->kind eq 'invalid_argument' ? $e->field : undef;
-        my $name = defined $key ? $OPTION_OF_KEY{$key} : undef;
-        if (defined $name && $name ne $key) {
-            (my $why = $e->{message}) =~ s/\A\Q$key\E: //;
-            $e->{message} = "$name: $why (checked as $key"
-              . ($OPTIONS{$name}[1] eq 'seconds' ? ', whole milliseconds' : '') . ')';
-            $e->{field} = $name;
-        }
-        die $e;
-    }
+    my $handle = Plivo::PHLO::FFI::client_new($auth_id, $auth_token, \%opts);
     return bless { handle => $handle, pid => $$, last_status => undef, last_body => undef }, $class;
 }
 
-# ---------------------------------------------------------------------------------------------
-# The fast path: phlo_client_call_strings
-# ---------------------------------------------------------------------------------------------
-#
-# Most calls pass a few plain strings (ids, addresses, a role). For them the full checks below
-# (_stringish, _malformed, _nonfinite, _named, check_self) and the JSON encoding of the
-# parameters are most of the Perl side's cost. So every method first tries a fast path that
-# takes only arguments it can prove need none of that: a client blessed into this class, its
-# handle made in this process, known parameter names, and values that are undef (not given) or
-# plain ASCII strings or numbers with no NUL, not Inf or NaN and not references. Those go to
-# phlo_client_call_strings as they are (ASCII is its own UTF-8). Anything else, even a valid
-# value such as a wide character or an object with "" overloading, falls back to the full path
-# (which starts over from the caller's arguments), so every typed error and every conversion is
-# exactly the full path's: the fast path never reports a problem of its own.
-
-# Per operation whose parameters can all be strings: [ name, \@names, \%slot ] where @names
-# are its string parameters in a fixed order and $slot{$name} the index of each. JSON-valued
-# parameters (payload, body) have no slot: a call that gives one takes the full path.
-my %STRINGS_OP;
-
-# The fast path of each flat method (see _make_method), by operation name: called with the
-# method's own arguments, returns the result or undef (nothing sent: take the full path).
-my %FAST_METHOD;
-
-sub _strings_table {
-    my ($spec) = @_;
-    my @names = grep { !$JSON_VALUED{$_} } _param_names($spec);
-    # phlo_client_call_strings takes at most 8 pairs; names are plain C strings.
-    return undef if @names > 8 || grep { !/\A[a-z_]+\z/ } @names;
-    my %slot;
-    @slot{@names} = (0 .. $#names);
-    return [ $spec->{name}, \@names, \%slot ];
-}
-
-# The fast path of the flat method $op (for the node objects, which give their ids as the
-# first two arguments): ($client, @arguments) -> result, or undef when it does not apply.
-sub _fast_method { $FAST_METHOD{ $_[0] } }
-
-# Sends $vals (one value per name of $t, undef = not given) through phlo_client_call_strings
-# when every value is a plain string and $self a usable client; returns the decoded result, or
-# undef when the fast path does not apply (nothing was sent; the caller takes the full path).
-# Dies only with the core's own errors, the same the full path gets for the same parameters.
-sub _fast {
-    my ($self, $t, $vals) = @_;
-    # The client: this class (or a subclass), hash-based, its handle made by this process (not
-    # a forked child's copy; an ithread's clone has no handle, see CLONE_SKIP). Otherwise the
-    # full path says what is wrong.
-    return undef
-      unless (ref $self eq __PACKAGE__ || (Scalar::Util::blessed($self) && $self->isa(__PACKAGE__)))
-      && Scalar::Util::reftype($self) eq 'HASH';
-    my $handle = $self->{handle};
-    return undef if ref $handle ne 'Plivo::PHLO::FFI::Handle' || ($self->{pid} // 0) != $$;
-    {
-        # The values, joined (undef, not given, as ''): a NUL or a byte above 0x7f (non-ASCII:
-        # to be encoded, or a malformed string), the string form of Inf or NaN (a number JSON
-        # cannot carry; a string holding it goes the full way too), or a reference (an object
-        # may stringify). `use bytes`: the pattern sees a UTF-8-flagged string as its bytes, so
-        # a wide or malformed string fails it without being decoded (which would warn, or die
-        # in the regex engine). One join and one pattern, not a loop over the values: this is
-        # the hot path of every call, and each Perl statement costs ~1k instructions
-        # (docs/benchmarks.md).
-        no warnings 'uninitialized';
-        use bytes;
-        my $all = join "\n", @$vals;
-        return undef if $all =~ /[^\x01-\x7f]/ || index($all, 'Inf') >= 0 || index($all, 'NaN') >= 0 || grep ref, @$vals;
-    }
-    # Sets last_status and last_body, on failure too.
-    return scalar Plivo::PHLO::FFI::client_call_strings($handle, $t->[0], $t->[1], $vals, $self);
-}
-
 sub call {
-    if (@_ == 3 && ref $_[2] eq 'HASH' && defined $_[1] && !ref $_[1] && (my $t = $STRINGS_OP{ $_[1] })) {
-        my ($slot, $params) = ($t->[2], $_[2]);
-        my @vals;
-        $#vals = $#{ $t->[1] };
-        my $fast = 1;
-        for my $k (keys %$params) {
-            my $s = $slot->{$k};
-            if (!defined $s) { $fast = 0; last }
-            $vals[$s] = $params->{$k};
-        }
-        if ($fast) {
-            my $r = _fast($_[0], $t, \@vals);
-            return $r if $r;
-        }
-    }
     my ($self, $operation, $params, @rest) = @_;
     _self($self, 'call');
     die _invalid(undef, 'call: expected ($operation, \%params); got ' . (2 + @rest) . ' arguments') if @rest;
+    my $op = Plivo::PHLO::FFI::c_string('operation', $operation);
+    $params //= {};
+    die _invalid('params', 'must be a hash reference, not ' . (ref $params ? ref($params) . ' reference' : 'a plain scalar'))
+      unless ref $params eq 'HASH';
+    my @names = keys %$params;
+    return _send($self, $op, \@names, [ @$params{@names} ]);
+}
+
+# Sends operation $op (a C string) with the parameters @$names and their values @$values (undef:
+# not given; the arrays are the caller's own, and this sub changes them), by the one rule: text a
+# C string can carry through phlo_client_call_strings; anything else (a JSON-valued parameter, a
+# reference, text holding NUL) makes the call go as JSON, which carries every value to the core.
+# Sets last_status and last_body.
+sub _send {
+    my ($self, $op, $names, $values) = @_;
     # libphlo's HTTP client runs a background thread; a forked child has the handle's memory
     # but not that thread, and a new ithread gets no handle at all (CLONE_SKIP). Say so plainly
     # instead of hanging or passing NULL.
-    my $pid = $self->{pid};
-    if (!defined $pid || $pid ne $$ || !Scalar::Util::blessed($self->{handle})
-        || !$self->{handle}->isa('Plivo::PHLO::FFI::Handle'))
-    {
+    my ($pid, $handle) = @{$self}{qw(pid handle)};
+    if (!defined $pid || $pid != $$ || ref $handle ne 'Plivo::PHLO::FFI::Handle') {
         die _invalid(undef, 'this Plivo::PHLO object has no library handle (it was not made by Plivo::PHLO->new); '
               . 'create a client with Plivo::PHLO->new')
           if !defined $pid;
@@ -224,35 +104,72 @@ sub call {
               . ($pid ne $$ ? "process (pid $pid); after fork" : 'thread; in each thread')
               . ', create a new client with Plivo::PHLO->new');
     }
-    my $op = Plivo::PHLO::FFI::c_string('operation', $operation);
-    $params //= {};
-    die _invalid('params', 'must be a hash reference, not ' . (ref $params ? ref($params) . ' reference' : 'a plain scalar'))
-      unless ref $params eq 'HASH';
-    my %json;
-    for my $k (keys %$params) {    # not each(): a die midway would leave the caller's iterator
-        die _invalid(undef, 'a parameter name ' . Plivo::PHLO::FFI::_MALFORMED) if Plivo::PHLO::FFI::_malformed($k);
-        my $v = $params->{$k};
-        next unless defined $v;    # undef = not given; the core says whether that is allowed
-        if ($JSON_VALUED{$k}) {
-            my $why = Plivo::PHLO::FFI::json_value_problem($v);
-            die _invalid($k, $why) if defined $why;
-            $json{$k} = $v;
-        }
-        else {
-            $json{$k} = Plivo::PHLO::FFI::_stringish($k, $v);
-        }
+    my $json_param = $JSON_PARAMS{$op};
+    my $json = $json_param && grep { $json_param->{ $names->[$_] } && defined $values->[$_] } 0 .. $#$names;
+    if (!$json) {
+        # What needs more than passing on as it is, found by one screen of all the text: a
+        # reference (which stringifies as "HASH(0x...)"), non-ASCII (encoded as UTF-8, or a
+        # malformed string), NUL (no C string carries it), and the names of Inf and NaN (which a
+        # number that JSON cannot carry turns into). Most calls need no more.
+        no warnings qw(uninitialized utf8);    # undef: not given; a malformed string: caught below
+        my $all = join "\n", @$names, @$values;
+        $json = _text_problem($names, $values)
+          if $all =~ tr/\x01-\x7f//c || index($all, '(0x') >= 0 || index($all, 'Inf') >= 0 || index($all, 'NaN') >= 0;
     }
-    @{$self}{qw(last_status last_body)} = (undef, undef);
-    my ($result, $http, $text) = eval { Plivo::PHLO::FFI::client_call($self->{handle}, $op, \%json) };
-    if (!$result) {
-        my $e = $@;
-        $self->{last_status} = $e->status if ref $e && eval { $e->isa('Plivo::PHLO::Error') };
-        die $e;
-    }
-    @{$self}{qw(last_status last_body)} = ($http, $text);
-    return $result;
+    # undef (not given) packs as NULL in pack('p*'), which leaves the parameter out.
+    return $json
+      ? Plivo::PHLO::FFI::client_call($handle, $op, _json_params($names, $values, $json_param), $self)
+      : Plivo::PHLO::FFI::client_call_strings($handle, $op, $names, $values, $self);
 }
 
+# The parameters @$names / @$values (undef where not given) that the screen in _send flagged: dies
+# with invalid_argument for the number Inf or NaN and for a malformed name or value; encodes the
+# text as UTF-8 in place. True when the call must go as JSON: a value is a reference, or text
+# holds NUL.
+sub _text_problem {
+    my ($names, $values) = @_;
+    my $json;
+    for my $i (0 .. $#$names) {
+        my ($k, $v) = ($names->[$i], $values->[$i]);
+        die _invalid(undef, 'a parameter name ' . Plivo::PHLO::FFI::_MALFORMED) if Plivo::PHLO::FFI::_malformed($k);
+        next unless defined $v;
+        if (ref $v) {
+            $json = 1;
+            next;
+        }
+        Plivo::PHLO::FFI::text($k, $v);    # dies for Inf, NaN, a malformed string
+        $json ||= index($k, "\0") >= 0 || index($v, "\0") >= 0;
+    }
+    return 1 if $json;
+    utf8::encode($_) for @$names, grep { defined } @$values;
+    return undef;
+}
+# The parameters of a call that goes as JSON, as the JSON object: text as text (a number as its
+# string, an object with "" overloading as its string), JSON-valued parameters ($json_param) and
+# hashes, arrays and objects that convert themselves as JSON values. Dies with invalid_argument
+# naming the parameter for what neither text nor JSON can carry.
+sub _json_params {
+    my ($names, $values, $json_param) = @_;
+    my %given;
+    for my $i (0 .. $#$names) {
+        my ($k, $v) = ($names->[$i], $values->[$i]);
+        next unless defined $v;
+        die _invalid(undef, 'a parameter name ' . Plivo::PHLO::FFI::_MALFORMED) if Plivo::PHLO::FFI::_malformed($k);
+        my $as_json = $json_param && $json_param->{$k};
+        my $t = $as_json || Scalar::Util::blessed($v) && $v->can('TO_JSON') ? undef : Plivo::PHLO::FFI::text($k, $v);
+        if (defined $t) {
+            $given{$k} = $t;
+            next;
+        }
+        # A glob is no reference but no JSON either: it goes as its name, as JSON::PP writes it.
+        $v = "$v" if ref \$v eq 'GLOB';
+        my $why = Plivo::PHLO::FFI::json_value_problem($v);
+        die _invalid($k, $as_json || !ref $v || ref $v eq 'HASH' || ref $v eq 'ARRAY' ? $why : "must be a string (or JSON), not $why")
+          if defined $why;
+        $given{$k} = $v;
+    }
+    return \%given;
+}
 sub last_status { _self($_[0], 'last_status')->{last_status} }
 sub last_body   { _self($_[0], 'last_body')->{last_body} }
 
@@ -269,6 +186,7 @@ sub conference_bridge {
 }
 
 sub operations      { @{ Plivo::PHLO::FFI::operations() } }
+sub options         { @{ Plivo::PHLO::FFI::options() } }
 sub library_version { Plivo::PHLO::FFI::version() }
 sub library_path    { Plivo::PHLO::FFI::_load(); $Plivo::PHLO::FFI::LIBRARY }
 
@@ -276,118 +194,46 @@ sub library_path    { Plivo::PHLO::FFI::_load(); $Plivo::PHLO::FFI::LIBRARY }
 # One method per core operation, made from the core's table.
 # ---------------------------------------------------------------------------------------------
 
-sub _param_names {
-    my ($spec) = @_;
-    my @names = map { (my $n = $_) =~ s/\?\z//; $n } @{ $spec->{params} || [] };
-    my %seen = map { $_ => 1 } @names;
-    push @names, grep { !$seen{$_}++ } map { (my $n = $_) =~ s/\?\z//; $n } @{ $spec->{optional} || [] };
-    return @names;
-}
-
+# The method of the row $spec: its positional parameters in the row's order (the core lists the
+# required ones first), then its named ones as name => value pairs or one hash reference.
 sub _make_method {
     my ($spec) = @_;
     my $op = $spec->{name};
-    my @names = _param_names($spec);
-    my $named = grep { $_ eq 'to' } @names;    # the node actions: ids positional, the rest named
-    my @positional = $named ? grep { $NODE_ACTION_POSITIONAL{$_} } @names : @names;
-    my $signature = join(', ', @positional) . ($named ? ', name => value, ...' : '');
-    my $full = sub {
-        my $self = _self(shift, $op);
-        my %params;
-        my @args = @_;
-        for my $name (@positional) {
-            last unless @args;
-            $params{$name} = shift @args;
-        }
-        if ($named) {
-            my %more = _named($op, @args);
-            for my $k (keys %more) {
-                die _invalid($k, "is positional in $op($signature)") if exists $params{$k};
-                $params{$k} = $more{$k};
-            }
-        }
-        elsif (@args) {
-            die _invalid(undef, "$op($signature) takes at most " . scalar(@positional)
-                  . ' argument' . (@positional == 1 ? '' : 's') . ', got ' . scalar(@_));
-        }
-        return $self->call($op, \%params);
-    };
-    my $t = $STRINGS_OP{$op} or return $full;
-    # The fast path (for the node objects too, without the fallback: _fast_method).
-    $FAST_METHOD{$op} = _make_fast($t, $named, \@positional, undef);
-    return _make_fast($t, $named, \@positional, $full);
-}
-
-# The fast path of a flat method: the arguments into the operation's slots (positionals by
-# position, the node actions' named ones by name), then _fast. Anything unusual (a payload or
-# body, too many arguments, an odd list, an unknown name or a positional one given by name) is
-# left, before anything is checked, to $full (the full path, which starts over from the same
-# arguments), or gives undef when there is no $full. Three shapes, the two common ones written
-# for speed (a list assignment and a hash slice instead of a loop over the arguments); an
-# operation of none of them (named arguments after other ids than phlo_id and node_id: the
-# core has none) has no fast path.
-sub _make_fast {
-    my ($t, $named, $positional, $full) = @_;
-    my $names = $t->[1];
-    my $last = $#$names;
-    if ($named) {
-        return $full unless "@$positional" eq 'phlo_id node_id' && "@$names[0, 1]" eq 'phlo_id node_id';
-        # The node actions: ($phlo_id, $node_id, name => value, ...) or ($phlo_id, $node_id,
-        # \%named). An undef or reference name, a positional one by name or an unknown one is
-        # left in %named after the slice: the full path reports it.
-        my @named = @$names[ 2 .. $last ];
-        return sub {
-            FAST: {
-                no warnings 'uninitialized';    # an undef name becomes '', which is no parameter's
-                my (undef, $phlo_id, $node_id, %named) =
-                    @_ % 2 ? @_ : @_ == 4 && ref $_[3] eq 'HASH' ? (@_[ 0 .. 2 ], %{ $_[3] }) : last FAST;
-                my @vals = ($phlo_id, $node_id, delete @named{@named});
-                last FAST if %named;
-                my $r = _fast($_[0], $t, \@vals);
-                return $r if $r;
-            }
-            return undef unless $full;
-            goto &$full;
-        };
-    }
-    my $npos = @$positional;
-    if ("@$names" eq "@$positional") {
-        # Positional arguments only, all strings: at most one per parameter, missing ones undef.
-        return sub {
-            if (@_ <= $npos + 1) {
-                my (undef, @vals) = @_;
-                $#vals = $last;
-                my $r = _fast($_[0], $t, \@vals);
-                return $r if $r;
-            }
-            return undef unless $full;
-            goto &$full;
-        };
-    }
-    # Positional arguments with a JSON-valued one among them (run_phlo, raw): that one must be
-    # left out (undef), the others go to their slots.
-    my @pos_slot = map { $t->[2]{$_} } @$positional;
+    my %named = map { $_ => 1 } @{ $spec->{named} || [] };
+    my @positional = grep { !$named{$_} } @{ $spec->{params} || [] }, @{ $spec->{optional} || [] };
+    my $signature = join(', ', @positional) . (%named ? ', name => value, ...' : '');
+    my $npos = @positional;
     return sub {
-        FAST: {
-            last FAST if @_ > $npos + 1;
-            my @vals;
-            $#vals = $last;
-            for my $i (1 .. $#_) {
-                my $s = $pos_slot[ $i - 1 ];
-                if (defined $s) { $vals[$s] = $_[$i] }
-                elsif (defined $_[$i]) { last FAST }    # a payload or body: JSON
+        my $self = shift;
+        $self = _self($self, $op) unless ref $self eq __PACKAGE__ && Scalar::Util::reftype($self) eq 'HASH';
+        my $n = @_ < $npos ? @_ : $npos;
+        my @names = @positional[ 0 .. $n - 1 ];
+        my @values = @_[ 0 .. $n - 1 ];    # copies
+        if (@_ > $npos) {
+            die _invalid(undef, "$op($signature) takes at most $npos argument" . ($npos == 1 ? '' : 's')
+                  . ', got ' . scalar(@_))
+              unless %named;
+            # A hash: a name given twice keeps its last value.
+            my %more;
+            {
+                no warnings 'uninitialized';    # an undef name is '': no parameter, which the core says
+                %more = _named($op, @_[ $npos .. $#_ ]);
             }
-            my $r = _fast($_[0], $t, \@vals);
-            return $r if $r;
+            for (@positional) {
+                die _invalid($_, "is positional in $op($signature)") if exists $more{$_};
+            }
+            push @names, keys %more;
+            push @values, values %more;
         }
-        return undef unless $full;
-        goto &$full;
+        return _send($self, $op, \@names, \@values);
     };
 }
 
 for my $spec (@{ Plivo::PHLO::FFI::operations() }) {
     my $name = $spec->{name};
-    $STRINGS_OP{$name} = _strings_table($spec) if defined $name && $name =~ /\A[a-z_][a-z0-9_]*\z/;
+    my $kinds = $spec->{kinds} || {};
+    my @json = grep { $kinds->{$_} =~ /\A(?:object|json)\z/ } keys %$kinds;
+    $JSON_PARAMS{$name} = { map { $_ => 1 } @json } if defined $name && @json;
     next if !defined $name || $name !~ /\A[a-z_][a-z0-9_]*\z/ || __PACKAGE__->can($name);
     no strict 'refs';
     *{$name} = _make_method($spec);
@@ -446,29 +292,30 @@ timeouts and error mapping all happen in the core, identically for the C, Python
 
 Every method sends one request and returns the service's JSON response decoded into a hash
 reference (strings stay strings, unknown fields are kept, booleans are C<JSON::PP::Boolean>). The
-answer is decoded with L<Cpanel::JSON::XS> when it is installed and with L<JSON::PP> otherwise
-(or when C<PLIVO_PHLO_JSON=JSON::PP>); the data is the same either way (see
-L<Plivo::PHLO::FFI/json_backend>). The HTTP status of the last call is L</last_status>. Every
-failure dies with a L<Plivo::PHLO::Error>.
+module uses one JSON module, chosen when it loads: L<Cpanel::JSON::XS> when it is installed, else
+L<JSON::PP> (or when C<PLIVO_PHLO_JSON=JSON::PP>). Both give the same data for every answer the
+service sends; numbers it never sends (20 digits or more, exponents) are decoded as the chosen
+module decodes them (see L<Plivo::PHLO::FFI/json_backend>). The HTTP status of the last call is
+L</last_status>. Every failure dies with a L<Plivo::PHLO::Error>.
 
 =head2 Arguments
 
 Ids, addresses, roles and actions are strings. A number is accepted and sent as its string form
 (C<1234> becomes C<"1234">, which the core then accepts or rejects by its own rules); an object
 with string overloading is sent as its string. An undef argument counts as not given, so a
-required one fails with C<invalid_argument> naming it. A reference where a string belongs, an
-odd-length list of named arguments, or too many positional arguments fail with C<invalid_argument>
-before anything is sent. So do the numbers C<Inf> and C<NaN> (as a string parameter or inside a
-payload: JSON has no such number) and a malformed Perl string (the UTF-8 flag on bytes that are
-not UTF-8, as C<Encode::_utf8_on> can make). A method called on the class name or on anything but
-an object of its class (C<< Plivo::PHLO->get_phlo(...) >>) is C<invalid_argument> too. No call
-warns. F<t/04-bad-input.t> tries about ten thousand such inputs.
+required one fails with C<invalid_argument> naming it. What only a Perl value can get wrong fails
+with C<invalid_argument> before anything is sent: the numbers C<Inf> and C<NaN> (as a string
+parameter or inside a payload: JSON has no such number), a malformed Perl string (the UTF-8 flag
+on bytes that are not UTF-8, as C<Encode::_utf8_on> can make), a reference that is neither text
+nor JSON, an odd-length list of named arguments, too many positional arguments, a method called on
+the class name or on anything but an object of its class (C<< Plivo::PHLO->get_phlo(...) >>).
+Everything else is checked by the core, as in every language. No call warns.
+F<t/04-bad-input.t> tries about ten thousand such inputs.
 
-A call whose arguments are all plain strings (ASCII, no NUL, not C<Inf> or C<NaN>; numbers
-count, by their string form) goes to libphlo's C<phlo_client_call_strings> without any JSON
-encoding in Perl; any other call, and C<run_phlo> with a payload or C<raw> with a body, goes
-through the full checks above and C<phlo_client_call> with JSON. The request sent and every
-error are the same either way; only the cost differs (see F<docs/perl.md>).
+One rule sends every call: when every parameter given is text a C string can carry, libphlo's
+C<phlo_client_call_strings> (no JSON); otherwise (a run's payload, a raw body, a hash or array
+where text belongs, text holding a NUL byte) C<phlo_client_call> with a JSON object. The request
+sent is the same either way.
 
 =head2 Finding libphlo
 
@@ -502,56 +349,69 @@ and C<$SIG{PIPE}> are left as they were.
 
     my $client = Plivo::PHLO->new(%options);
 
-Options (all optional):
+C<auth_id> and C<auth_token> are the account credentials; when either is omitted (or undef),
+C<PLIVO_AUTH_ID> and C<PLIVO_AUTH_TOKEN> are used, and no credentials at all is an
+C<authentication> error. The token is never put in an error, nor kept in the client object.
+
+Every other argument is a client option of the core, with the same name and unit as in every
+other binding (times are seconds, fractions allowed; L</options> lists them); undef means the
+default. An unknown option, or a value that does not fit it, is C<invalid_argument> naming it.
+
+=for comment BEGIN GENERATED: options (cargo xtask gen)
 
 =over 4
 
-=item auth_id, auth_token
-
-The account credentials. When either is omitted (or undef), C<PLIVO_AUTH_ID> and
-C<PLIVO_AUTH_TOKEN> are used. No credentials at all is an C<authentication> error. The token is
-never put in an error: libphlo scrubs it from what it reports, and the Perl layer scrubs every
-error's message, body, api_id and field once more (the token, the Basic credential, and what is
-left of the token where a quote was cut short: 8 or more of its first or last characters). It
-is not kept in the client object either (F<t/10-secrets.t>).
-
 =item base_url
 
-Scheme, host and port of the runner, without C</v1>; default C<$ENV{PLIVO_PHLO_BASE_URL}>, else
-C<https://phlorunner.plivo.com>.
+The runner's base URL: scheme, host and optional port, without /v1 (e.g. a simulator's). Plain http:// is for loopback hosts unless allow_insecure_http is set. (text; default PLIVO_PHLO_BASE_URL, else https://phlorunner.plivo.com.)
 
-=item timeout, connect_timeout
+=item timeout
 
-Whole-request and connect timeouts in seconds (fractions allowed; sent to the core as whole
-milliseconds). Defaults 30 and 5.
+Time allowed for each attempt of a request, from connecting to the last byte of the answer. (seconds, a number > 0; default 30 s.)
+
+=item connect_timeout
+
+Time allowed to open a connection. (seconds, a number > 0; default 5 s.)
 
 =item max_retries
 
-How many times a retryable failure is retried (0 turns retries off).
+Most retries after the first attempt (0 turns retries off). Reads are retried on transient failures; runs and actions as action_retry says. (a whole number; default 2.)
 
 =item action_retry
 
-When run and actions (not idempotent) may be retried: C<never>, C<safe> (only when the request
-provably never reached the service, or on 429; the default) or C<always>.
+When runs and call-control actions, which are not idempotent, are retried: never; safe, only when the request never reached the service or it answered 429; always, like reads. (never, safe, always; default safe.)
 
 =item proxy
 
-A proxy URL (C<http://host:port>). C<HTTPS_PROXY>/C<NO_PROXY> are honoured without it.
+A proxy URL for every request, e.g. http://proxy:3128. (text; default none; HTTPS_PROXY and NO_PROXY apply.)
 
 =item ca_cert_pem
 
-Extra trusted CA certificates, PEM text.
+Extra trusted CA certificates, PEM-encoded (one or a bundle), e.g. a TLS-intercepting proxy's. (PEM text; default none; the system's roots.)
 
 =item user_agent_suffix
 
-The part of the C<User-Agent> header in parentheses; default C<Perl: 5.x.y>, giving
-C<plivo-phlo/0.1.0 (Perl: 5.36.0)>.
+The comment of the User-Agent header: plivo-phlo/<version> (<suffix>). (text; default C<Perl: 5.x.y>.)
 
 =item max_response_bytes
 
-Largest response body accepted; a larger one is a C<decode> error.
+The largest answer accepted; a larger one is a decode error, never an allocation. (bytes, a whole number; default 1048576.)
+
+=item allow_insecure_http
+
+Allows a plain http:// base URL on a host that is not loopback, which sends the credentials in clear. (true or false; default false.)
+
+=item max_in_flight
+
+Most requests one client has in flight at once; further calls wait for a slot, within their timeout. (a whole number; default 100.)
+
+=item validation
+
+What is checked before a request is sent: strict, the checks of the API reference (ids, phone numbers and SIP URIs, roles, actions); service, only what is unsafe in a URL or certainly invalid, leaving the rest to the service (the drop-in's setting). (strict, service; default strict.)
 
 =back
+
+=for comment END GENERATED: options
 
 Returns the client. Dies with a L<Plivo::PHLO::Error> (C<invalid_argument> for a bad option,
 C<authentication> for missing credentials). Nothing is sent over the network.
@@ -585,167 +445,301 @@ an empty hash reference). Check for C<''> before decoding it yourself.
 
 =head1 OPERATIONS
 
-One method per operation of the core, with the core's name. Ids come positionally, in the order
-shown. For the three multi-party-call node actions and C<node_action>, everything after the two
-ids is named (C<< name => value >> pairs, or one hash reference). Each returns the response as a
-hash reference (empty when the service answered 2xx with no body; see L</call>) and dies with a
-L<Plivo::PHLO::Error>.
+One method per operation of the core, with the core's name and parameters (the same as in every
+other binding). Positional parameters come first, in the order shown; the parties of a node
+action (C<trigger_source>, C<to>, C<role>: marked "by name") follow as C<< name => value >> pairs
+or one hash reference. Each returns the response as a hash reference (empty when the service
+answered 2xx with no body; see L</call>) and dies with a L<Plivo::PHLO::Error>.
+
+=for comment BEGIN GENERATED: operations (cargo xtask gen)
 
 =head2 get_phlo
 
-    my $phlo = $client->get_phlo($phlo_id);
+    my $r = $client->get_phlo($phlo_id);
 
-Reads a PHLO: C<api_id>, C<phlo_id>, C<name>, C<created_on>. Unknown PHLO: C<not_found>.
+Reads a PHLO's metadata; an unknown PHLO is not_found.
+
+C<phlo_id>: The PHLO id.
 
 =head2 run_phlo
 
-    my $run = $client->run_phlo($phlo_id);
-    my $run = $client->run_phlo($phlo_id, { from => '+14152225555', to => '+14153336666' });
+    my $r = $client->run_phlo($phlo_id, \%payload);
 
-Starts a run of the PHLO with optional start variables (a hash reference sent as a JSON object;
-numbers and C<JSON::PP::true>/C<false> keep their JSON types, undef values are dropped). Returns
-C<api_id> (which is the run id), C<phlo_id>, C<message> and sometimes C<phlo_run_id>. A
-"stopped ..." message is still a success.
+Starts a run of a PHLO, with optional start variables; a "stopped ..." message is still a success.
+
+C<phlo_id>: The PHLO id.
+
+C<payload>: The start node's variables, a JSON object; entries that are null are dropped. Optional.
 
 =head2 get_phlo_run
 
-    my $info = $client->get_phlo_run($phlo_id, $run_id);
+    my $r = $client->get_phlo_run($phlo_id, $run_id);
 
-Reads a run (legacy endpoint): C<run_id>, C<call_uuids>, C<message_uuids>, C<recording_ids>
-(array references), as far as the service sends them.
+Reads a PHLO run (legacy endpoint; any field may be missing).
+
+C<phlo_id>: The PHLO id.
+
+C<run_id>: The run id.
 
 =head2 get_node
 
-    my $node = $client->get_node($phlo_id, $node_type, $node_id);
+    my $r = $client->get_node($phlo_id, $node_type, $node_id);
 
-Reads a node of type C<multi_party_call> or C<conference_bridge>: C<node_id>, C<phlo_id>,
-C<name>, C<node_type>, C<created_on>.
+Reads a node of either type.
+
+C<phlo_id>: The PHLO id.
+
+C<node_type>: The node type: multi_party_call or conference_bridge.
+
+C<node_id>: The node id.
 
 =head2 get_multi_party_call
 
-    my $node = $client->get_multi_party_call($phlo_id, $node_id);
+    my $r = $client->get_multi_party_call($phlo_id, $node_id);
 
-L</get_node> for a multi-party-call node.
+Reads a multi-party-call node.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
 
 =head2 get_conference_bridge
 
-    my $node = $client->get_conference_bridge($phlo_id, $node_id);
+    my $r = $client->get_conference_bridge($phlo_id, $node_id);
 
-L</get_node> for a conference-bridge node.
+Reads a conference-bridge node.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
 
 =head2 mpc_call
 
-    $client->mpc_call($phlo_id, $node_id,
-        trigger_source => '+14152223333', to => 'sip:alice@example.com', role => 'customer');
+    my $r = $client->mpc_call($phlo_id, $node_id, trigger_source => $trigger_source, to => $to, role => $role);
 
-Dials C<to> into the multi-party call with C<role> (required: C<agent>, C<customer> or
-C<supervisor>), on behalf of the connected member C<trigger_source>. Returns C<api_id>, C<error>.
+Dials to into the multi-party call with role, on behalf of trigger_source.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<trigger_source> (by name): The connected member on whose behalf the action runs: a phone number or SIP URI.
+
+C<to> (by name): The party to dial: a phone number or SIP URI.
+
+C<role> (by name): The dialled party's role: agent, customer or supervisor.
 
 =head2 mpc_warm_transfer
 
-    $client->mpc_warm_transfer($phlo_id, $node_id,
-        trigger_source => '+14152223333', to => '+14154447777', role => 'agent');
+    my $r = $client->mpc_warm_transfer($phlo_id, $node_id, trigger_source => $trigger_source, to => $to, role => $role);
 
-Consultative transfer to C<to>; C<role> defaults to C<agent>. Finish it with
-L</mpc_member_resume_call>, undo it with L</mpc_member_abort_transfer>.
+Consultative transfer: trigger_source talks to to first while the other members wait on hold.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<trigger_source> (by name): The connected member on whose behalf the action runs: a phone number or SIP URI.
+
+C<to> (by name): The party to dial: a phone number or SIP URI.
+
+C<role> (by name): The dialled party's role: agent, customer or supervisor. Optional; default agent.
 
 =head2 mpc_cold_transfer
 
-    $client->mpc_cold_transfer($phlo_id, $node_id,
-        trigger_source => '+14152223333', to => '+14152225555', role => 'agent');
+    my $r = $client->mpc_cold_transfer($phlo_id, $node_id, trigger_source => $trigger_source, to => $to, role => $role);
 
-Blind transfer to C<to> (C<role> defaults to C<agent>); the initiator C<trigger_source> leaves
-the call. The seed program's request.
+Blind transfer: the other party is connected to to and trigger_source leaves the call.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<trigger_source> (by name): The connected member on whose behalf the action runs: a phone number or SIP URI.
+
+C<to> (by name): The party to dial: a phone number or SIP URI.
+
+C<role> (by name): The dialled party's role: agent, customer or supervisor. Optional; default agent.
 
 =head2 mpc_member_abort_transfer
 
-    $client->mpc_member_abort_transfer($phlo_id, $node_id, $member);
+    my $r = $client->mpc_member_abort_transfer($phlo_id, $node_id, $member_id);
 
-Cancels the warm transfer that C<$member> (the initiator) started.
+Cancels the warm transfer this member started.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
 
 =head2 mpc_member_resume_call
 
-    $client->mpc_member_resume_call($phlo_id, $node_id, $member);
+    my $r = $client->mpc_member_resume_call($phlo_id, $node_id, $member_id);
 
-Completes a warm transfer: the held members rejoin.
+Completes a warm transfer: the member goes back into the call.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
 
 =head2 mpc_member_voicemail_drop
 
-    $client->mpc_member_voicemail_drop($phlo_id, $node_id, $member);
+    my $r = $client->mpc_member_voicemail_drop($phlo_id, $node_id, $member_id);
 
 Leaves the node's voicemail on the member's line and drops the member.
 
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
+
 =head2 mpc_member_hangup
 
-    $client->mpc_member_hangup($phlo_id, $node_id, $member);
+    my $r = $client->mpc_member_hangup($phlo_id, $node_id, $member_id);
 
-Disconnects the member. When fewer than two members remain, the call ends.
+Disconnects a multi-party-call member.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
 
 =head2 mpc_member_hold
 
-    $client->mpc_member_hold($phlo_id, $node_id, $member);
+    my $r = $client->mpc_member_hold($phlo_id, $node_id, $member_id);
 
-Puts the member on hold.
+Puts a multi-party-call member on hold.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
 
 =head2 mpc_member_unhold
 
-    $client->mpc_member_unhold($phlo_id, $node_id, $member);
+    my $r = $client->mpc_member_unhold($phlo_id, $node_id, $member_id);
 
-Takes the member off hold.
+Takes a multi-party-call member off hold.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
 
 =head2 mpc_member_mute
 
-    $client->mpc_member_mute($phlo_id, $node_id, $member);
+    my $r = $client->mpc_member_mute($phlo_id, $node_id, $member_id);
 
-Mutes the member.
+Mutes a multi-party-call member.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
 
 =head2 mpc_member_unmute
 
-    $client->mpc_member_unmute($phlo_id, $node_id, $member);
+    my $r = $client->mpc_member_unmute($phlo_id, $node_id, $member_id);
 
-Unmutes the member.
+Unmutes a multi-party-call member.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
 
 =head2 bridge_member_mute
 
-    $client->bridge_member_mute($phlo_id, $node_id, $member);
+    my $r = $client->bridge_member_mute($phlo_id, $node_id, $member_id);
 
 Mutes a conference-bridge member.
 
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
+
 =head2 bridge_member_unmute
 
-    $client->bridge_member_unmute($phlo_id, $node_id, $member);
+    my $r = $client->bridge_member_unmute($phlo_id, $node_id, $member_id);
 
 Unmutes a conference-bridge member.
 
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
+
 =head2 bridge_member_hangup
 
-    $client->bridge_member_hangup($phlo_id, $node_id, $member);
+    my $r = $client->bridge_member_hangup($phlo_id, $node_id, $member_id);
 
 Disconnects a conference-bridge member.
 
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
+
 =head2 node_action
 
-    $client->node_action($phlo_id, $node_id,
-        action => 'call', trigger_source => '+14152223333', to => '+14154447777', role => 'agent');
+    my $r = $client->node_action($phlo_id, $node_id, $action, trigger_source => $trigger_source, to => $to, role => $role);
 
-Any multi-party-call action by name; C<role> is left out of the request when not given (the
-service applies its own default).
+Any multi-party-call action by name; role is left out of the request when not given.
+
+C<phlo_id>: The PHLO id.
+
+C<node_id>: The node id.
+
+C<action>: The action, e.g. hold or cold_transfer.
+
+C<trigger_source> (by name): The connected member on whose behalf the action runs: a phone number or SIP URI.
+
+C<to> (by name): The party to dial: a phone number or SIP URI.
+
+C<role> (by name): The dialled party's role: agent, customer or supervisor. Optional; left out of the request when not given.
 
 =head2 member_action
 
-    $client->member_action($phlo_id, $node_type, $node_id, $member, $action);
+    my $r = $client->member_action($phlo_id, $node_type, $node_id, $member_id, $action);
 
-Any member action on either node type (C<multi_party_call> or C<conference_bridge>).
+Any member action by name, on either node type.
+
+C<phlo_id>: The PHLO id.
+
+C<node_type>: The node type: multi_party_call or conference_bridge.
+
+C<node_id>: The node id.
+
+C<member_id>: The member's address: a phone number or SIP URI.
+
+C<action>: The action, e.g. hold or cold_transfer.
 
 =head2 raw
 
-    my $r = $client->raw('GET', "/v1/phlo/$phlo_id");
-    my $r = $client->raw('POST', $path, { action => 'hold' });
+    my $r = $client->raw($method, $path, $body);
 
-Any request the typed methods lack: a method (C<GET>, C<POST>, C<PUT>, C<DELETE>), a path from
-C</v1/>, and an optional body (normally a hash reference; any value JSON can carry, an array or a
-string too, is sent as it is and judged by the service; not allowed on C<GET>). Goes through the
-same credentials, timeouts, retries and error mapping.
+Any request the typed operations lack: a method, a path from /v1/ and an optional JSON body, with the same credentials, retries and errors.
+
+C<method>: The HTTP method: GET, POST, PUT or DELETE.
+
+C<path>: The path, from /v1/ (e.g. /v1/phlo/<id>).
+
+C<body>: The JSON body (a POST without one sends {}). Optional.
+
+=for comment END GENERATED: operations
 
 =head1 OBJECT STYLE
 
@@ -772,6 +766,12 @@ Returns a L<Plivo::PHLO::ConferenceBridge> for the node; sends nothing.
     my @ops = Plivo::PHLO->operations;   # ({name => 'get_phlo', params => [...], doc => ...}, ...)
 
 The core's operation table (from C<phlo_operations_json>), one hash reference per operation.
+
+=head2 options
+
+    my @options = Plivo::PHLO->options;   # ({name => 'timeout', kind => 'seconds', ...}, ...)
+
+The core's table of client options (from C<phlo_options_json>): the arguments of L</new>.
 
 =head2 library_version
 

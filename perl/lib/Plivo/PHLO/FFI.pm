@@ -1,8 +1,10 @@
 package Plivo::PHLO::FFI;
 
-# The binding proper: finds libphlo, attaches its functions with FFI::Platypus (API 2) and turns
-# one operation call into C types and back. Nothing here validates PHLO data; that is the core's
-# job (convention 6). What stays in Perl is only what C strings cannot express.
+# The binding proper: finds libphlo, attaches its functions with FFI::Platypus (API 2), turns
+# Perl values into C strings or JSON and the answers back into Perl data. Nothing here validates
+# PHLO data, names an operation or an option, or keeps a secret: the core does all of that for
+# every language. What stays in Perl is what only Perl values can get wrong (references, numbers
+# that are not finite, malformed strings) and the one JSON module, chosen once.
 
 use strict;
 use warnings;
@@ -15,7 +17,6 @@ use overload ();
 use File::Spec ();
 use File::Basename ();
 use FFI::Platypus 2.00;
-use MIME::Base64 ();
 
 use Plivo::PHLO::Error;
 
@@ -143,10 +144,11 @@ sub _load {
     $ffi->attach([client_free => 'Plivo::PHLO::FFI::Handle::_free'] => ['opaque'] => 'void');
     $ffi->attach([last_error_json => '_last_error_json'] => []         => 'opaque');
     $ffi->attach([string_free     => '_string_free']     => ['opaque'] => 'void');
-    # These three return static strings owned by the library: copying them is right.
+    # These return static strings owned by the library: copying them is right.
     $ffi->attach([status_name     => '_status_name']     => ['phlo_status'] => 'string');
     $ffi->attach([version         => '_version']         => []              => 'string');
     $ffi->attach([operations_json => '_operations_json'] => []              => 'string');
+    $ffi->attach([options_json    => '_options_json']    => []              => 'string');
     $ffi->attach_cast('_opaque_to_bytes', 'opaque', 'string');
     return;
 }
@@ -164,86 +166,38 @@ sub _take_string {
 # JSON and errors
 # ---------------------------------------------------------------------------------------------
 
-# Bytes out (UTF-8), characters in. Canonical so requests are reproducible in logs and tests.
-# Requests are always encoded with JSON::PP: which Perl values become JSON numbers and which
-# strings (run_phlo's payload keeps its types) is JSON::PP's rule, and the documented one.
-# JSON::PP is loaded when first needed (a request on the full path, an answer only it decodes,
-# or no Cpanel::JSON::XS): loading it costs ~15 ms, more than the rest of `use Plivo::PHLO`
-# beyond FFI::Platypus, and a program whose calls all take the fast path never needs it.
-my ($JSON, $JSON_DECODE);
+# One JSON module for everything, chosen when the module loads: Cpanel::JSON::XS (4.0 or later)
+# when it is installed, about fifty times faster at decoding an answer, else JSON::PP from the
+# core distribution; PLIVO_PHLO_JSON=JSON::PP forces JSON::PP. Bytes out (UTF-8), characters in;
+# canonical, so that requests are reproducible in logs and tests; repeated keys: the last wins,
+# as with serde_json. The two agree on every answer the service gives; they differ only on
+# numbers it never sends (20-digit integers, exponents), documented in Plivo::PHLO.
+our $JSON_BACKEND;
+my $JSON = do {
+    if (($ENV{PLIVO_PHLO_JSON} // '') ne 'JSON::PP'
+        && eval { require Cpanel::JSON::XS; Cpanel::JSON::XS->VERSION('4.0'); 1 })
+    {
+        $JSON_BACKEND = 'Cpanel::JSON::XS';
+        Cpanel::JSON::XS->new->utf8->canonical->allow_nonref->allow_dupkeys->convert_blessed;
+    }
+    else {
+        require JSON::PP;
+        $JSON_BACKEND = 'JSON::PP';
+        JSON::PP->new->utf8->canonical->allow_nonref->convert_blessed;
+    }
+};
 
-sub _json_pp_decoder {
-    $JSON_DECODE //= do { require JSON::PP; JSON::PP->new->utf8->allow_nonref };
-}
-
-# Answers (results, last-error records) are decoded with Cpanel::JSON::XS when it is installed
-# (about 50 times faster than JSON::PP: ~2 us instead of ~100 us for a typical body), unless
-# PLIVO_PHLO_JSON=JSON::PP. For every text the core passes on (serde_json has checked it is
-# valid JSON) both give the same Perl data, except for numbers that are large or have an exponent
-# (found by comparing them on random numbers): a 20-digit integer above 2**64 is a number (NV) for
-# JSON::PP and a string for Cpanel::JSON::XS, -9223372036854775809 likewise, and 1e15 is an NV
-# (printing "1e+15") for JSON::PP but an integer (printing "1000000000000000") for
-# Cpanel::JSON::XS. A text holding such a number therefore goes to JSON::PP (the service's
-# answers have none), so the data is identical whichever decoder is installed
-# (t/11-json-backends.t).
-my $JSON_DECODE_XS;
-our $JSON_BACKEND = 'JSON::PP';
-if (($ENV{PLIVO_PHLO_JSON} // '') ne 'JSON::PP'
-    && eval { require Cpanel::JSON::XS; Cpanel::JSON::XS->VERSION('4.0'); 1 }
-    && Cpanel::JSON::XS->can('allow_dupkeys'))
-{
-    # allow_dupkeys: the last of a repeated key wins, as with JSON::PP (and serde_json).
-    $JSON_DECODE_XS = Cpanel::JSON::XS->new->utf8->allow_nonref->allow_dupkeys;
-    $JSON_BACKEND = 'Cpanel::JSON::XS';
-}
-
-sub json {
-    $JSON //= do { require JSON::PP; JSON::PP->new->utf8->canonical->allow_nonref(0)->convert_blessed };
-}
-
-# The options of phlo_client_new: a flat hash of strings and finite numbers that
-# Plivo::PHLO::new has made plain (strings by _stringish, numbers by arithmetic, -0 as 0), for
-# which both modules write the same JSON text; so the decoder's module writes it, and making a
-# client does not load JSON::PP.
-my $OPTIONS_XS;
-sub _encode_options {
-    return json()->encode($_[0]) unless $JSON_DECODE_XS;
-    return ($OPTIONS_XS //= Cpanel::JSON::XS->new->utf8->canonical)->encode($_[0]);
-}
-
-# The decoder of answers actually in use: 'Cpanel::JSON::XS' or 'JSON::PP'.
+# The JSON module in use: 'Cpanel::JSON::XS' or 'JSON::PP'.
 sub json_backend { $JSON_BACKEND }
 
-# UTF-8 JSON text -> Perl data; dies on invalid JSON.
-# The texts JSON::PP must decode: a number token (after the start, ':', '[' or ',') with 19 or
-# more digits in a row or with an exponent. Digits and e's inside strings (UUIDs: "4e7f") do not
-# count, so the service's usual answers go to Cpanel::JSON::XS.
-# Written as two patterns, each with a cheap start (one alternation with \A makes Perl's regex
-# engine try every position: ~42k instructions per answer instead of ~8k), and tried only when
-# the text has a number token at all (what the answers of actions never have: ~5k).
-my $PP_ONLY_IN    = qr/[:\[,]\s*-?(?:[0-9]{19}|[0-9]+(?:\.[0-9]+)?[eE])/;
-my $PP_ONLY_START = qr/\A\s*-?(?:[0-9]{19}|[0-9]+(?:\.[0-9]+)?[eE])/;
+# The shared encoder and decoder.
+sub json { $JSON }
 
-# True when $_[0] must be decoded by JSON::PP (see above). A text that starts with "{" (every
-# answer of the core) cannot start with a number, so the start-of-text test is skipped for it.
-sub _pp_only {
-    return ($_[0] =~ /[:\[,][\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_IN)
-      || (ord $_[0] != 123 && $_[0] =~ /\A[\s-]*[0-9]/ && $_[0] =~ $PP_ONLY_START);
-}
-
-# Which decoder decode_json_text uses for $text.
-sub decoder_for { $JSON_DECODE_XS && !_pp_only($_[0]) ? 'Cpanel::JSON::XS' : 'JSON::PP' }
-
+# UTF-8 JSON text -> Perl data; dies on invalid JSON. Never warns: Cpanel::JSON::XS warns on a
+# non-character such as U+FFFF in a string, which a body may hold.
 sub decode_json_text {
-    # $_[0], not a copy: an answer may be large, and this runs on every call. `&_pp_only`
-    # hands this @_ on as it is (no new argument list).
-    if ($JSON_DECODE_XS && !&_pp_only) {
-        # Cpanel::JSON::XS warns (a default-on warning) on a non-character such as U+FFFF in a
-        # string; JSON::PP does not, and a body may hold one. Nothing here warns.
-        no warnings 'utf8';    # nonchar, surrogate, non_unicode
-        return $JSON_DECODE_XS->decode($_[0]);
-    }
-    return ($JSON_DECODE // _json_pp_decoder())->decode($_[0]);
+    no warnings 'utf8';
+    return $JSON->decode($_[0]);
 }
 
 # The failure recorded by the library for this thread, as a Plivo::PHLO::Error object.
@@ -284,26 +238,66 @@ sub invalid {
     );
 }
 
+# ---------------------------------------------------------------------------------------------
+# Perl values the core cannot be handed as they are
+# ---------------------------------------------------------------------------------------------
+
 use constant _MALFORMED => 'is not valid UTF-8 (a malformed Perl string: the UTF-8 flag is on but the bytes are not UTF-8)';
 
 # True for a string whose UTF-8 flag is on but whose bytes are not UTF-8.
 sub _malformed { utf8::is_utf8($_[0]) && !utf8::valid($_[0]) }
 
-# True for a number (not a string) that is Inf, -Inf or NaN: JSON has no such number, and
-# JSON::PP would write it as a bare word, which is not JSON.
+# True for a number (not a string) that is Inf, -Inf or NaN: JSON has no such number, and its
+# string form ("Inf") would pass for an id. The public flags: a number keeps them when it has been
+# turned into a string on the way (join, print), a string when it has been used as a number.
 sub _nonfinite {
     my $f = B::svref_2object(\$_[0])->FLAGS;
-    return 0 unless ($f & B::SVp_NOK) && !($f & B::SVp_POK);
+    return 0 unless ($f & B::SVf_NOK) && !($f & B::SVf_POK);
     my $v = $_[0];
     return $v != $v || $v == 9**9**9 || $v == -9**9**9;
 }
 
-# What in a JSON-valued parameter (run_phlo's payload, raw's body) JSON cannot carry, found
-# before JSON::PP sees it: a non-finite number or a malformed string (a value or a key), as a
-# reason, or undef. Deeper than JSON::PP's nesting limit it stops: JSON::PP reports that itself
-# (also for a structure that contains itself).
+# The text of a value given for a string parameter or an option: a string, a number (its string
+# form: 1234 is "1234") or an object with "" overloading (its string). Undef for anything else
+# (a reference: the caller sends it as JSON, or refuses it). Dies with invalid_argument naming
+# $field for what no text can carry: Inf and NaN, a malformed string.
+sub text {
+    my ($field, $value) = @_;
+    if (ref $value) {
+        return undef unless Scalar::Util::blessed($value) && overload::Method($value, '""');
+        $value = "$value";
+    }
+    elsif (_nonfinite($value)) {
+        die invalid($field, "must be a string, not the number $value");
+    }
+    die invalid($field, _MALFORMED) if _malformed($value);
+    return "$value";
+}
+
+# A Perl value that must become a C string (credentials, the operation name). undef stays undef
+# (NULL) only where the caller allows it; references and NUL bytes cannot be C strings.
+sub c_string {
+    my ($field, $value, $nullable) = @_;
+    if (!defined $value) {
+        return undef if $nullable;
+        die invalid($field, 'is required (got undef)');
+    }
+    my $s = text($field, $value);
+    die invalid($field, 'must be a string, not ' . _a(ref $value) . ' reference') unless defined $s;
+    die invalid($field, 'contains a NUL byte') if index($s, "\0") >= 0;
+    utf8::encode($s);    # characters -> UTF-8 bytes
+    return $s;
+}
+
+sub _a { ($_[0] =~ /\A[AEIOU]/ ? 'an ' : 'a ') . $_[0] }
+
+# What in a JSON value (a run's payload, a raw body) JSON cannot carry, found before it is
+# encoded: a non-finite number, a malformed string (a value or a key), or a reference that is
+# neither a hash, an array nor an object that converts itself (TO_JSON); as a reason, or undef.
+# Deeper than 512 levels it stops: the encoder refuses that itself (and a structure that holds
+# itself).
 sub json_value_problem {
-    no warnings 'recursion';    # as deep as 512; JSON::PP's own limit
+    no warnings 'recursion';
     my ($v, $depth) = @_;
     $depth //= 0;
     return undef if $depth > 512;
@@ -323,7 +317,13 @@ sub json_value_problem {
         }
         return undef;
     }
-    return undef if $r || !defined $v;
+    if ($r) {
+        # JSON's booleans, and objects that convert themselves, are what both encoders write.
+        return undef if Scalar::Util::blessed($v)
+          && ($v->isa('JSON::PP::Boolean') || $v->can('TO_JSON') || overload::Method($v, '""'));
+        return 'holds ' . _a($r) . ' reference, which is not JSON';
+    }
+    return undef unless defined $v;
     return "holds the number $v, which JSON cannot represent" if _nonfinite($v);
     return 'holds a string that ' . _MALFORMED if _malformed($v);
     return undef;
@@ -338,206 +338,80 @@ sub check_self {
     # A string is named only when it is one of this distribution's class names: any other
     # string may be anything, the auth token included, and is not repeated in the message.
     my $what = !defined $self ? 'undef'
-      : ref $self ? 'a ' . ref($self) . ' reference'
+      : ref $self ? _a(ref $self) . ' reference'
       : !_malformed($self) && $self =~ /\APlivo::PHLO(?:::[A-Za-z]+)*\z/ ? "the class name $self"
       : 'a string';
     die invalid(undef, "$method must be called on a $class object, not on $what");
-}
-
-# A Perl value that must become a C string (credentials, the operation name). undef stays undef
-# (NULL) only where the caller allows it; references and NUL bytes cannot be C strings.
-sub c_string {
-    my ($field, $value, $nullable) = @_;
-    if (!defined $value) {
-        return undef if $nullable;
-        die invalid($field, 'is required (got undef)');
-    }
-    $value = _stringish($field, $value);
-    die invalid($field, 'contains a NUL byte') if index($value, "\0") >= 0;
-    utf8::encode($value);    # characters -> UTF-8 bytes (a copy; the caller's value is untouched)
-    return $value;
-}
-
-# The string value of a scalar, for a parameter that is a string: numbers are stringified
-# ("1234"), objects with an overloaded "" stringify, other references are invalid_argument.
-# Two things Perl can hold that no string parameter can: the numbers Inf and NaN (which would
-# otherwise become the ids "Inf" and "NaN"), and a malformed string (the UTF-8 flag on bytes
-# that are not UTF-8, as Encode::_utf8_on can make), which JSON::PP would warn about and choke on.
-sub _stringish {
-    my ($field, $value) = @_;
-    my $r = ref $value;
-    if (!$r) {
-        die invalid($field, "must be a string, not the number $value") if _nonfinite($value);
-        my $s = "$value";
-        die invalid($field, _MALFORMED) if _malformed($s);
-        return $s;
-    }
-    if (Scalar::Util::blessed($value) && overload::Method($value, '""')) {
-        my $s = "$value";
-        die invalid($field, _MALFORMED) if _malformed($s);
-        return $s;
-    }
-    die invalid($field, 'must be a string, not ' . ($r =~ /\A[AEIOU]/ ? 'an' : 'a') . " $r reference");
-}
-
-# ---------------------------------------------------------------------------------------------
-# The auth token, kept out of errors
-# ---------------------------------------------------------------------------------------------
-
-# libphlo scrubs the token (and the Basic credential) from the errors it reports, but not from
-# everything (t/10-secrets.t found two gaps: an api_id the service echoes back, and the quote of
-# a body cut short inside the token, which leaves its first characters). So the Perl layer
-# scrubs every error once more. What it needs is kept here, in a lexical keyed by the handle's
-# pointer: never in the client object, so Data::Dumper of a client shows no secret.
-my %SECRETS;    # pointer => [ token (characters), base64 of "auth_id:token" ]
-
-# The secrets for a client made from these C-string arguments (undef: the environment's).
-sub _secrets {
-    my ($auth_id, $auth_token) = @_;
-    my $id  = defined $auth_id    ? $auth_id    : $ENV{PLIVO_AUTH_ID};
-    my $tok = defined $auth_token ? $auth_token : $ENV{PLIVO_AUTH_TOKEN};
-    return undef unless defined $tok && length $tok;
-    my ($id_bytes, $tok_bytes, $tok_chars) = ($id // '', $tok, $tok);
-    utf8::encode($id_bytes) if utf8::is_utf8($id_bytes);
-    utf8::encode($tok_bytes) if utf8::is_utf8($tok_bytes);
-    utf8::decode($tok_chars) unless utf8::is_utf8($tok_chars);
-    return [ $tok_chars, MIME::Base64::encode_base64("$id_bytes:$tok_bytes", '') ];
-}
-
-sub _forget_secrets { delete $SECRETS{ $_[0] } }
-
-# Replaces in the error's texts the Basic credential, the token, and what is left of the token
-# where a quote was cut short (8 or more of its first or last characters) with "***". Linear in
-# the text, whatever the token's length.
-sub _scrub {
-    my ($e, $secrets) = @_;
-    return $e unless $secrets && Scalar::Util::blessed($e) && $e->isa('Plivo::PHLO::Error');
-    my ($token, $basic) = @$secrets;
-    for my $k (qw(message body api_id field)) {
-        my $v = $e->{$k};
-        next unless defined $v && !ref $v && length $v;
-        my $out = _scrub_text(_scrub_text($v, $basic, 0), $token, 1);
-        $e->{$k} = $out if $out ne $v;
-    }
-    return $e;
-}
-
-# $text with every occurrence of $secret replaced by "***"; with $pieces, also every run of 8 or
-# more characters that starts like $secret (a prefix) or ends like it (a suffix).
-sub _scrub_text {
-    my ($text, $secret, $pieces) = @_;
-    my $len = length $secret;
-    return $text if !$len || index($text, substr($secret, 0, $pieces && $len > 8 ? 8 : $len)) < 0
-      && !($pieces && $len > 8 && index($text, substr($secret, -8)) >= 0);
-    if (!$pieces || $len <= 8) {
-        my ($out, $pos) = ('', 0);
-        while ((my $i = index($text, $secret, $pos)) >= 0) {
-            $out .= substr($text, $pos, $i - $pos) . '***';
-            $pos = $i + $len;
-        }
-        return $out . substr($text, $pos);
-    }
-    # Prefixes: from each occurrence of the first 8 characters, as far as the secret goes on.
-    my ($head, $out, $pos) = (substr($secret, 0, 8), '', 0);
-    while ((my $i = index($text, $head, $pos)) >= 0) {
-        my $n = 8;
-        $n++ while $n < $len && $i + $n < length($text) && substr($text, $i + $n, 1) eq substr($secret, $n, 1);
-        $out .= substr($text, $pos, $i - $pos) . '***';
-        $pos = $i + $n;
-    }
-    $text = $out . substr($text, $pos);
-    # Suffixes: back from each occurrence of the last 8 characters.
-    my $tail = substr($secret, -8);
-    ($out, $pos) = ('', 0);
-    while ((my $i = index($text, $tail, $pos)) >= 0) {
-        my $n = 8;
-        $n++ while $n < $len && $i - ($n - 8) > $pos && substr($text, $i - ($n - 7), 1) eq substr($secret, -($n + 1), 1);
-        $out .= substr($text, $pos, $i - ($n - 8) - $pos) . '***';
-        $pos = $i + 8;
-    }
-    return $out . substr($text, $pos);
 }
 
 # ---------------------------------------------------------------------------------------------
 # Handles and calls
 # ---------------------------------------------------------------------------------------------
 
-# Creates a phlo_client; returns a Plivo::PHLO::FFI::Handle or dies with the library's error.
+# Creates a phlo_client from C-string credentials (undef: from the environment) and a hash of
+# option values (text); returns a Plivo::PHLO::FFI::Handle or dies with the library's error.
 sub client_new {
     my ($auth_id, $auth_token, $options) = @_;
     _load();
-    my $opts = defined $options ? _encode_options($options) : undef;
     my $ptr;
     # libphlo starts its network I/O thread with SIGPIPE blocked (the core does it), so a
     # connection the service closes mid-write is an error, never a signal that kills perl.
-    my $rc = eval { _client_new($auth_id, $auth_token, $opts, \$ptr) };
-    my $err = $@;
-    die $err unless defined $rc;
-    my $secrets = _secrets($auth_id, $auth_token);
-    die _scrub(_error_from_status($rc), $secrets) if $rc != 0;
+    my $rc = _client_new($auth_id, $auth_token, $JSON->encode($options), \$ptr);
+    die _error_from_status($rc) if $rc != 0;
     die invalid(undef, 'phlo_client_new succeeded but returned NULL') unless $ptr;
-    $SECRETS{$ptr} = $secrets if $secrets;
     return Plivo::PHLO::FFI::Handle->_wrap($ptr);
 }
 
-# Runs one named operation. $params is a hash reference already translated to JSON-ready
-# values. Returns (decoded result, HTTP status, raw JSON text) or dies with a Plivo::PHLO::Error.
+# Runs one named operation with a hash of parameters already translated (text, or JSON values),
+# as JSON. Returns the decoded result or dies with a Plivo::PHLO::Error. With $client (a
+# Plivo::PHLO), also sets its last_status and last_body (after a failure: the error's status and
+# undef).
 sub client_call {
-    my ($handle, $operation, $params) = @_;
-    my $params_json = eval { json()->encode($params) };
+    my ($handle, $operation, $params, $client) = @_;
+    my $params_json = eval { $JSON->encode($params) };
     if (!defined $params_json) {
         (my $why = $@ || 'unknown reason') =~ s/ at \S+ line \d+\.?\s*\z//;
-        # Name the parameter that JSON cannot hold (a code ref, a glob, an object without TO_JSON).
-        my ($field) = grep { !eval { json()->encode([ $params->{$_} ]); 1 } } sort keys %$params;
+        # Name the parameter the encoder refused (nested too deep, or holding itself).
+        my ($field) = grep { !eval { $JSON->encode([ $params->{$_} ]); 1 } } sort keys %$params;
         die invalid($field // 'params', "cannot be encoded as JSON: $why");
     }
     my ($out, $http) = (undef, 0);
     my $rc = _client_call($handle, $operation, $params_json, \$out, \$http);
-    die _scrub(_error_from_status($rc), $SECRETS{$$handle}) if $rc != 0;
-    return _answer($out, $http);
+    return _answer($out, $http, $rc, $client);
 }
 
 # Runs one named operation whose parameters are all strings, with no JSON on the way in:
-# phlo_client_call_strings with $names (array of parameter names) and $values (their values:
-# byte strings, already UTF-8; undef = not given), as many of each. The caller has checked the
-# values are plain strings without NUL. Returns and dies as client_call.
+# phlo_client_call_strings with $names (parameter names) and $values (their values: UTF-8 byte
+# strings without NUL; undef, packed as NULL, leaves a parameter out), as many of each. Returns
+# and dies as client_call.
 #
 # The two arrays are pack('p*') buffers: the addresses of the string buffers of the elements of
-# @$names and @$values themselves (undef packs as NULL). That is safe because those elements
-# stay alive and untouched until the call returns (the caller holds both arrays; nothing else
-# runs meanwhile), and libphlo only reads them during the call. pack('p') forces each element to
-# a plain string of its own first (a number gets its string form, a copy-on-write string its own
-# buffer), so it must be given the caller's own copies, never a caller's variables: the
-# values arrays of Plivo::PHLO are built for each call. In scalar context returns the result
-# alone (see _answer). With $client (a Plivo::PHLO), also sets
-# its last_status and last_body, as Plivo::PHLO::call does (after a failure: the error's status
-# and undef).
+# @$names and @$values themselves. That is safe because those elements stay alive and untouched
+# until the call returns (the caller holds both arrays; nothing else runs meanwhile), and
+# libphlo only reads them during the call. pack('p') forces each element to a plain string of
+# its own first, so it must be given the caller's own copies, never a caller's variables.
 sub client_call_strings {
     my ($handle, $operation, $names, $values, $client) = @_;
     my ($out, $http) = (undef, 0);
     my $rc = _client_call_strings($handle, $operation, pack('p*', @$names), pack('p*', @$values),
         scalar @$names, \$out, \$http);
+    return _answer($out, $http, $rc, $client);
+}
+
+# A call's outcome: on failure ($rc not 0) the library's error, died with; on success the owned
+# JSON text (freed here) decoded. Sets $client's last_status and last_body when given.
+sub _answer {
+    my ($out, $http, $rc, $client) = @_;
     if ($rc != 0) {
-        my $e = _scrub(_error_from_status($rc), $SECRETS{$$handle});
+        my $e = _error_from_status($rc);
         @{$client}{qw(last_status last_body)} = ($e->{status}, undef) if $client;
         die $e;
     }
-    return _answer($out, $http, $client);
-}
-
-# A successful call's owned JSON text (freed here) -> (decoded result, HTTP status, text), or in
-# scalar context the result alone (no copies of the text to return). With $client (a
-# Plivo::PHLO), also sets its last_status and last_body (undef on a decode failure). The text is
-# '' when the service answered 2xx with no body: a success with no fields, so the result is an
-# empty hash (the core's rule, in every language).
-sub _answer {
-    my ($out, $http, $client) = @_;
-    my ($text, $result);
-    if ($out) {
-        $text = _opaque_to_bytes($out);
-        _string_free($out);
-        $result = length $text ? eval { decode_json_text($text) } : {};
-    }
+    my $text = $out ? _opaque_to_bytes($out) : undef;
+    _string_free($out) if $out;
+    # '' when the service answered 2xx with no body: a success with no fields, so the result is
+    # an empty hash (the core's rule, in every language).
+    my $result = !defined $text ? undef : length $text ? _decode_answer($text) : {};
     if (ref $result ne 'HASH') {
         # The core guarantees a JSON object on success; this is a defence, not a path.
         @{$client}{qw(last_status last_body)} = ($http, undef) if $client;
@@ -549,17 +423,40 @@ sub _answer {
         );
     }
     @{$client}{qw(last_status last_body)} = ($http, $text) if $client;
-    return wantarray ? ($result, $http, $text) : $result;
+    return $result;
+}
+
+# The answer's text decoded. The core hands on only a JSON object, so a failure here is almost
+# always not the decoder's: a %SIG handler (an alarm, say) that died while the text was being
+# decoded, its die caught by the eval. That die is rethrown as itself, never turned into
+# another error: if the text decodes on a second try, the first failure was the handler's.
+sub _decode_answer {
+    my ($text) = @_;
+    my $result = eval { no warnings 'utf8'; $JSON->decode($text) };
+    return $result if defined $result;
+    my $died = $@;
+    my $again = eval { no warnings 'utf8'; $JSON->decode($text) };
+    die $died if defined $again;
+    return undef;
 }
 
 sub status_name { _load(); _status_name($_[0]) }
 sub version     { _load(); _version() }
 
-my $operations;
+my ($operations, $options);
+
+# The core's table of operations (phlo_operations_json), decoded once.
 sub operations {
     _load();
     $operations //= decode_json_text(_operations_json());
     return $operations;
+}
+
+# The core's table of client options (phlo_options_json), decoded once.
+sub options {
+    _load();
+    $options //= decode_json_text(_options_json());
+    return $options;
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -601,7 +498,6 @@ sub DESTROY {
     my $self = shift;
     my $ptr  = $$self or return;
     my $pid  = delete $OWNER{$ptr};
-    Plivo::PHLO::FFI::_forget_secrets($ptr);
     $$self = 0;
     _free($ptr) if defined $pid && $pid == $$;
     return;
@@ -646,33 +542,42 @@ Returns the path of the library that would be loaded, or dies naming every place
 
     my $handle = Plivo::PHLO::FFI::client_new($auth_id_bytes, $token_bytes, \%options);
 
-Wraps C<phlo_client_new>. Returns a L</Plivo::PHLO::FFI::Handle> whose C<DESTROY> calls
-C<phlo_client_free>. Dies with a L<Plivo::PHLO::Error>.
+Wraps C<phlo_client_new> with the options as a JSON object. Returns a
+L</Plivo::PHLO::FFI::Handle> whose C<DESTROY> calls C<phlo_client_free>. Dies with a
+L<Plivo::PHLO::Error>.
 
 =head2 client_call
 
-    my ($hashref, $http_status, $json_text) = Plivo::PHLO::FFI::client_call($handle, $op, \%params);
+    my $hashref = Plivo::PHLO::FFI::client_call($handle, $op, \%params, $client);
 
 Wraps C<phlo_client_call>: encodes the parameters as JSON, calls, copies the returned body and
 frees it with C<phlo_string_free>, decodes it. On failure reads C<phlo_last_error_json> (also
-freed) and dies with a L<Plivo::PHLO::Error>.
+freed) and dies with a L<Plivo::PHLO::Error>. With C<$client> (a L<Plivo::PHLO>), also sets its
+C<last_status> and C<last_body>.
 
 =head2 client_call_strings
 
-    my ($hashref, $http_status, $json_text) =
-        Plivo::PHLO::FFI::client_call_strings($handle, $op, \@names, \@values);
+    my $hashref = Plivo::PHLO::FFI::client_call_strings($handle, $op, \@names, \@values, $client);
 
 Wraps C<phlo_client_call_strings>: the parameter names and their values (UTF-8 byte strings
-without NUL; undef leaves a parameter out) as two arrays of C strings, no JSON encoding. Both
-arrays must have the same length and be the caller's own (their elements are forced to plain
-strings and pointed at during the call). Returns and dies exactly as L</client_call>.
+without NUL; undef leaves a parameter out) as two arrays of C strings, no JSON encoding. Both arrays must have the same length
+and be the caller's own (their elements are forced to plain strings and pointed at during the
+call). Returns and dies exactly as L</client_call>.
+
+=head2 text
+
+    my $string = Plivo::PHLO::FFI::text($field, $value);
+
+The string form of a value given where the core takes text (a parameter, an option): strings,
+numbers and objects with C<""> overloading; undef for any other reference. Dies with
+C<invalid_argument> naming C<$field> for C<Inf>, C<NaN> and malformed strings.
 
 =head2 c_string
 
     my $bytes = Plivo::PHLO::FFI::c_string($field, $value, $nullable);
 
-Turns a Perl value into UTF-8 bytes for a C string parameter; undef (unless nullable), references
-without string overloading and NUL bytes are C<invalid_argument>.
+L</text> as UTF-8 bytes for a C string parameter; undef (unless nullable), references without
+string overloading and NUL bytes are C<invalid_argument>.
 
 =head2 check_self
 
@@ -687,8 +592,8 @@ on the class name, or on something else, fails with a typed error and not Perl's
     my $why = Plivo::PHLO::FFI::json_value_problem($payload);
 
 For a JSON-valued parameter (C<payload>, C<body>): a reason JSON cannot carry it (a number that
-is C<Inf> or C<NaN>, a malformed Perl string as a value or key), or undef. L<JSON::PP> itself
-reports the rest (code references, objects without C<TO_JSON>, nesting deeper than 512).
+is C<Inf> or C<NaN>, a malformed Perl string as a value or key, a reference that is not JSON),
+or undef.
 
 =head2 invalid
 
@@ -696,38 +601,25 @@ reports the rest (code references, objects without C<TO_JSON>, nesting deeper th
 
 An C<invalid_argument> error for a problem found by the Perl layer.
 
-=head2 json
+=head2 json, json_backend
 
-The shared L<JSON::PP> encoder (UTF-8, canonical). Requests are always encoded with it; it is made
-(and L<JSON::PP> loaded) at its first use.
-
-=head2 json_backend
-
-The decoder of answers in use: C<Cpanel::JSON::XS> when that module (4.0 or later) is installed,
-else C<JSON::PP>. Setting C<PLIVO_PHLO_JSON=JSON::PP> before the module is loaded forces
-L<JSON::PP>. Both give the same Perl data for every answer (the texts where they differ, holding a long integer or a number
-with an exponent, are always decoded by L<JSON::PP>).
-
-=head2 decoder_for
-
-    my $class = Plivo::PHLO::FFI::decoder_for($utf8_json_text);
-
-Which decoder L</decode_json_text> uses for this text: C<JSON::PP> when it holds a number with 19
-or more digits or an exponent (or when Cpanel::JSON::XS is not in use), else C<Cpanel::JSON::XS>.
+The one JSON encoder and decoder, and its module: C<Cpanel::JSON::XS> (4.0 or later) when
+installed, else C<JSON::PP>; C<PLIVO_PHLO_JSON=JSON::PP> set before the module is loaded forces
+L<JSON::PP>.
 
 =head2 decode_json_text
 
     my $data = Plivo::PHLO::FFI::decode_json_text($utf8_json_text);
 
-Decodes UTF-8 JSON text with the decoder above; dies on invalid JSON. Never warns.
+Decodes UTF-8 JSON text; dies on invalid JSON. Never warns.
 
-=head2 operations
+=head2 operations, options
 
-The decoded C<phlo_operations_json()>: an array of C<{name, params, optional, doc}>.
+The decoded C<phlo_operations_json()> and C<phlo_options_json()>: the core's tables.
 
 =head2 status_name
 
-C<phlo_status_name($code)>, e.g. C<PHLO_NOT_FOUND>.
+C<phlo_status_name($code)>, e.g. C<not_found>.
 
 =head2 version
 

@@ -1,5 +1,11 @@
 package Plivo::PHLO::Member;
 
+# The POD list of the actions (between BEGIN GENERATED and END GENERATED) is written by
+# `cargo xtask gen`. One member of a node. Its actions are the core's: one method per member
+# action of the core's table with a fixed action (hold, mute, ...), sending the operation for this
+# member's node type (mpc_member_hold, bridge_member_mute, ...), or the generic member_action when
+# the table has none for it (the service then has the last word).
+
 use strict;
 use warnings;
 
@@ -19,22 +25,26 @@ sub new {
 sub node      { _self($_[0], 'node')->{node} }
 sub member_id { _self($_[0], 'member_id')->{member_id} }
 
-# A typed operation of the core (mpc_member_hold, bridge_member_mute, ...) when there is one;
-# otherwise the generic member_action with this node's type, so the service has the last word.
+# The core's operation for (node type, action), from its table.
+my %OPERATION;
+for my $spec (@{ Plivo::PHLO::FFI::operations() }) {
+    next unless ($spec->{endpoint} // '') eq 'member_action' && defined $spec->{action} && defined $spec->{node_type};
+    $OPERATION{ $spec->{node_type} }{ $spec->{action} } = $spec->{name};
+}
+
 sub action {
     my ($self, $action, @rest) = @_;
     _self($self, 'action');
     die Plivo::PHLO::FFI::invalid(undef, 'action takes 1 argument (the action name)') if @rest;
     my $node = $self->{node};
     my %ids = (phlo_id => $node->{phlo_id}, node_id => $node->{node_id}, member_id => $self->{member_id});
-    if (defined $action && !ref $action && !Plivo::PHLO::FFI::_malformed($action) && $action =~ /\A[a-z_]+\z/) {
-        my $op = $node->_member_prefix . "_member_$action";
-        return $node->{client}->call($op => \%ids) if Plivo::PHLO->can($op);
-    }
+    my $op = defined $action && !ref $action ? $OPERATION{ $node->{node_type} }{$action} : undef;
+    return $node->{client}->call($op => \%ids) if $op;
     return $node->{client}->call(member_action => { %ids, node_type => $node->{node_type}, action => $action });
 }
 
-for my $action (qw(abort_transfer resume_call voicemail_drop hangup hold unhold mute unmute)) {
+for my $action (sort map { keys %$_ } values %OPERATION) {
+    next if $action !~ /\A[a-z_]+\z/ || __PACKAGE__->can($action);
     no strict 'refs';
     *{$action} = sub {
         my $self = _self(shift, $action);
@@ -69,9 +79,9 @@ request (C<POST .../members/{member}> with C<{"action": ...}>) and returns the r
 (C<api_id>, C<error>) as a hash reference, or dies with a L<Plivo::PHLO::Error> (C<not_found>
 when the member is not in the call, C<bad_request> when the action does not fit its state).
 
-On a multi-party call every action below is available. A conference bridge accepts C<mute>,
-C<unmute> and C<hangup>; the others are sent anyway (as the official SDKs do) and the service
-answers C<bad_request>.
+Each action below sends the core's operation for the member's node type; where the core has
+none (a conference bridge has no C<hold>), the generic C<member_action> is sent anyway, as the
+official SDKs do, and the service answers C<bad_request>.
 
 =head1 METHODS
 
@@ -81,37 +91,57 @@ answers C<bad_request>.
 
 Used by L<Plivo::PHLO::Node/member>, which checks the address is a string.
 
-=head2 hold
-
-Puts the member on hold (they hear the node's hold music).
-
-=head2 unhold
-
-Takes the member off hold.
-
-=head2 mute
-
-Stops the member's audio reaching the others.
-
-=head2 unmute
-
-Restores it.
-
-=head2 hangup
-
-Disconnects the member.
-
-=head2 resume_call
-
-After a warm transfer, puts the member back into the original call (completes the transfer).
+=for comment BEGIN GENERATED: member actions (cargo xtask gen)
 
 =head2 abort_transfer
 
-Cancels the warm transfer this member started.
+    $member->abort_transfer;
+
+Cancels the warm transfer this member started. Sends C<mpc_member_abort_transfer> on a C<multi_party_call> node.
+
+=head2 resume_call
+
+    $member->resume_call;
+
+Completes a warm transfer: the member goes back into the call. Sends C<mpc_member_resume_call> on a C<multi_party_call> node.
 
 =head2 voicemail_drop
 
-Leaves the node's recorded voicemail on the member's line and drops them.
+    $member->voicemail_drop;
+
+Leaves the node's voicemail on the member's line and drops the member. Sends C<mpc_member_voicemail_drop> on a C<multi_party_call> node.
+
+=head2 hangup
+
+    $member->hangup;
+
+Disconnects a multi-party-call member. Sends C<mpc_member_hangup> on a C<multi_party_call> node, C<bridge_member_hangup> on a C<conference_bridge> node.
+
+=head2 hold
+
+    $member->hold;
+
+Puts a multi-party-call member on hold. Sends C<mpc_member_hold> on a C<multi_party_call> node.
+
+=head2 unhold
+
+    $member->unhold;
+
+Takes a multi-party-call member off hold. Sends C<mpc_member_unhold> on a C<multi_party_call> node.
+
+=head2 mute
+
+    $member->mute;
+
+Mutes a multi-party-call member. Sends C<mpc_member_mute> on a C<multi_party_call> node, C<bridge_member_mute> on a C<conference_bridge> node.
+
+=head2 unmute
+
+    $member->unmute;
+
+Unmutes a multi-party-call member. Sends C<mpc_member_unmute> on a C<multi_party_call> node, C<bridge_member_unmute> on a C<conference_bridge> node.
+
+=for comment END GENERATED: member actions
 
 =head2 action
 

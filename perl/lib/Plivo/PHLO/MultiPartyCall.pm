@@ -1,5 +1,10 @@
 package Plivo::PHLO::MultiPartyCall;
 
+# The POD list of the actions (between BEGIN GENERATED and END GENERATED) is written by
+# `cargo xtask gen`. A multi-party-call node. Its actions are the core's: one method per node
+# action of the core's table with a fixed action (call, warm_transfer, cold_transfer), sending that
+# operation with this node's ids; action() sends any action by name (node_action).
+
 use strict;
 use warnings;
 
@@ -9,45 +14,41 @@ use Plivo::PHLO::Node;
 
 our $VERSION = '0.1.0';
 
-# The three typed actions map onto the core's mpc_<action> operations; action() onto node_action.
-# Each first tries the fast path of the flat method (Plivo::PHLO::_fast_method: plain string
-# arguments go to phlo_client_call_strings, no JSON) with the node's ids in front; anything it
-# does not take (undef back, nothing sent) goes the full way below, with this class's errors.
-for my $action (qw(call warm_transfer cold_transfer)) {
-    my $op = "mpc_$action";
-    my $fast;
+# The node's ids and the named arguments: the parameters of $op (a name from the core's table).
+sub _send {
+    my ($self, $op, $method, @args) = @_;
+    my %named;
+    {
+        no warnings 'uninitialized';    # an undef name is '': no parameter, which the core says
+        %named = Plivo::PHLO::_named($method, @args);
+    }
+    # The node's ids win over the same names among the named arguments.
+    delete @named{qw(phlo_id node_id)};
+    my $client = $self->{client};
+    $client = Plivo::PHLO::_self($client, $method)
+      unless ref $client eq 'Plivo::PHLO' && Scalar::Util::reftype($client) eq 'HASH';
+    my @names = ('phlo_id', 'node_id', keys %named);
+    return Plivo::PHLO::_send($client, $op, \@names, [ @{$self}{qw(phlo_id node_id)}, values %named ]);
+}
+
+for my $spec (@{ Plivo::PHLO::FFI::operations() }) {
+    my ($op, $action) = @{$spec}{qw(name action)};
+    next unless ($spec->{endpoint} // '') eq 'node_action' && defined $action
+      && ($spec->{node_type} // '') eq 'multi_party_call' && $action =~ /\A[a-z_]+\z/ && !__PACKAGE__->can($action);
     no strict 'refs';
     *{$action} = sub {
-        if (ref $_[0] eq __PACKAGE__ && Scalar::Util::reftype($_[0]) eq 'HASH'
-            && ($fast //= Plivo::PHLO::_fast_method($op)))
-        {
-            my $self = $_[0];
-            my $r = $fast->($self->{client}, $self->{phlo_id}, $self->{node_id}, @_[ 1 .. $#_ ]);
-            return $r if $r;
-        }
-        my $self = Plivo::PHLO::Node::_self(shift, $action);
-        my %args = Plivo::PHLO::_named($action, @_);
-        return $self->{client}->call($op =>
-              { %args, phlo_id => $self->{phlo_id}, node_id => $self->{node_id} });
+        my $self = shift;
+        $self = Plivo::PHLO::Node::_self($self, $action)
+          unless ref $self eq __PACKAGE__ && Scalar::Util::reftype($self) eq 'HASH';
+        return _send($self, $op, $action, @_);
     };
 }
 
-my $fast_action;
-
 sub action {
-    if (@_ >= 2 && !(@_ % 2) && ref $_[0] eq __PACKAGE__ && Scalar::Util::reftype($_[0]) eq 'HASH'
-        && ($fast_action //= Plivo::PHLO::_fast_method('node_action')))
-    {
-        # The action last: it wins over an `action` among the named arguments, as below.
-        my ($self, $action) = @_;
-        my $r = $fast_action->($self->{client}, $self->{phlo_id}, $self->{node_id}, @_[ 2 .. $#_ ], action => $action);
-        return $r if $r;
-    }
     my $self = Plivo::PHLO::Node::_self(shift, 'action');
     my $action = shift;
-    my %args = Plivo::PHLO::_named('action', @_);
-    return $self->{client}->call(node_action =>
-          { %args, action => $action, phlo_id => $self->{phlo_id}, node_id => $self->{node_id} });
+    # The action last: it wins over an `action` among the named arguments.
+    return _send($self, 'node_action', 'action', @_, action => $action);
 }
 
 1;
@@ -78,26 +79,30 @@ C<invalid_argument>.
 
 =head1 METHODS
 
+Each of these sends the core's operation of the same action with this node's ids and the named
+arguments.
+
+=for comment BEGIN GENERATED: node actions (cargo xtask gen)
+
 =head2 call
 
-    $mpc->call(trigger_source => $member, to => $address, role => $role);
+    $mpc->call(trigger_source => $trigger_source, to => $to, role => $role);
 
-Dials C<to> into the call with C<role> (required: C<agent>, C<customer>, C<supervisor>) on behalf
-of the connected member C<trigger_source>.
+Dials to into the multi-party call with role, on behalf of trigger_source. Sends C<mpc_call> with this node's ids.
 
 =head2 warm_transfer
 
-    $mpc->warm_transfer(trigger_source => $member, to => $address, role => 'agent');
+    $mpc->warm_transfer(trigger_source => $trigger_source, to => $to, role => $role);
 
-Consultative transfer: C<trigger_source> and C<to> talk while the others wait on hold. C<role>
-defaults to C<agent>. Finish with C<< ->member($m)->resume_call >>, undo with
-C<< ->member($initiator)->abort_transfer >>.
+Consultative transfer: trigger_source talks to to first while the other members wait on hold. role defaults to agent. Sends C<mpc_warm_transfer> with this node's ids.
 
 =head2 cold_transfer
 
-    $mpc->cold_transfer(to => $address, role => 'agent', trigger_source => $member);
+    $mpc->cold_transfer(trigger_source => $trigger_source, to => $to, role => $role);
 
-Blind transfer: C<to> joins, the initiator C<trigger_source> leaves. C<role> defaults to C<agent>.
+Blind transfer: the other party is connected to to and trigger_source leaves the call. role defaults to agent. Sends C<mpc_cold_transfer> with this node's ids.
+
+=for comment END GENERATED: node actions
 
 =head2 action
 

@@ -16,10 +16,14 @@ our $VERSION = '0.1.0';
 sub _id {
     my ($field, $value) = @_;
     die Plivo::PHLO::FFI::invalid($field, 'is required (got undef)') unless defined $value;
-    return Plivo::PHLO::FFI::_stringish($field, $value);
+    my $s = Plivo::PHLO::FFI::text($field, $value);
+    die Plivo::PHLO::FFI::invalid($field, 'must be a string, not ' . Plivo::PHLO::FFI::_a(ref $value) . ' reference')
+      unless defined $s;
+    return $s;
 }
 
-my %NODE_TYPES = (multi_party_call => 1, conference_bridge => 1);
+# The node types of the core's table of operations.
+my %NODE_TYPES = map { defined $_->{node_type} ? ($_->{node_type} => 1) : () } @{ Plivo::PHLO::FFI::operations() };
 
 sub _self { Plivo::PHLO::FFI::check_self($_[0], __PACKAGE__, $_[1]) }
 
@@ -28,7 +32,7 @@ sub new {
     die Plivo::PHLO::FFI::invalid(undef, 'new is a class method: ' . __PACKAGE__ . '->new($client, $node_type, $phlo_id, $node_id)')
       unless defined $class && !ref $class && !Plivo::PHLO::FFI::_malformed($class) && UNIVERSAL::isa($class, __PACKAGE__);
     Plivo::PHLO::FFI::check_self($client, 'Plivo::PHLO', "$class->new's client");
-    die Plivo::PHLO::FFI::invalid('node_type', 'must be multi_party_call or conference_bridge')
+    die Plivo::PHLO::FFI::invalid('node_type', 'must be one of ' . join(', ', sort keys %NODE_TYPES))
       unless defined $node_type && !ref $node_type && !Plivo::PHLO::FFI::_malformed($node_type) && $NODE_TYPES{$node_type};
     die Plivo::PHLO::FFI::invalid(undef, "$node_type takes 2 arguments (phlo_id, node_id), got " . scalar(@ids))
       unless @ids == 2;
@@ -61,9 +65,6 @@ sub member {
     require Plivo::PHLO::Member;
     return Plivo::PHLO::Member->new($self, _id('member_id', $addr[0]));
 }
-
-# The short prefix of this node type's member operations in the core: mpc_ or bridge_.
-sub _member_prefix { $_[0]{node_type} eq 'conference_bridge' ? 'bridge' : 'mpc' }
 
 1;
 
