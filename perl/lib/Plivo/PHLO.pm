@@ -70,7 +70,7 @@ sub new {
     # The User-Agent names the runtime: plivo-phlo/0.1.0 (Perl: 5.36.0).
     $opts{user_agent_suffix} //= sprintf('Perl: %vd', $^V);
     my $handle = Plivo::PHLO::FFI::client_new($auth_id, $auth_token, \%opts);
-    return bless { handle => $handle, pid => $$, last_status => undef, last_body => undef }, $class;
+    return bless { handle => $handle, last_status => undef, last_body => undef }, $class;
 }
 
 sub call {
@@ -92,17 +92,16 @@ sub call {
 # Sets last_status and last_body.
 sub _send {
     my ($self, $op, $names, $values) = @_;
-    # libphlo's HTTP client runs a background thread; a forked child has the handle's memory
-    # but not that thread, and a new ithread gets no handle at all (CLONE_SKIP). Say so plainly
-    # instead of hanging or passing NULL.
-    my ($pid, $handle) = @{$self}{qw(pid handle)};
-    if (!defined $pid || $pid != $$ || ref $handle ne 'Plivo::PHLO::FFI::Handle') {
+    # A new ithread gets no copy of the handle (CLONE_SKIP): say so plainly instead of passing
+    # NULL. (A child made by fork uses the handle as it is: libphlo opens its own connections
+    # there and leaves the parent's alone.)
+    my $handle = $self->{handle};
+    if (ref $handle ne 'Plivo::PHLO::FFI::Handle') {
         die _invalid(undef, 'this Plivo::PHLO object has no library handle (it was not made by Plivo::PHLO->new); '
               . 'create a client with Plivo::PHLO->new')
-          if !defined $pid;
-        die _invalid(undef, 'this Plivo::PHLO client belongs to another '
-              . ($pid ne $$ ? "process (pid $pid); after fork" : 'thread; in each thread')
-              . ', create a new client with Plivo::PHLO->new');
+          if !exists $self->{handle};
+        die _invalid(undef, 'this Plivo::PHLO client belongs to another thread; in each thread, '
+              . 'create a new client with Plivo::PHLO->new');
     }
     my $json_param = $JSON_PARAMS{$op};
     my $json = $json_param && grep { $json_param->{ $names->[$_] } && defined $values->[$_] } 0 .. $#$names;
@@ -329,19 +328,26 @@ place searched. See L<Plivo::PHLO::FFI>.
 
 =head2 Threads and processes
 
-One client can be used for many calls; the core keeps one keep-alive connection pool per
-client. Error details are per thread in the core and read right after each call.
+One client can be used for many calls. A call runs its request on the calling thread and keeps
+the connection open for the next call. Error details are per thread in the core and read right
+after each call. The module is blocking: a program with an event loop calls it from a worker
+(a forked process or a thread), as it would any blocking client.
 
-A child process made by C<fork> must create its own client: the parent's client dies there with
-C<invalid_argument> (libphlo's HTTP client runs on a background thread that a forked child does
-not have), and the child neither uses nor frees the parent's handle. Likewise a Perl ithread
-does not inherit clients (their handles are not cloned); create one per thread.
+A client made before C<fork> works in the child: the child's first call opens new connections,
+the parent's are never read, written or closed by the child, and the child may drop the client
+(C<DESTROY>) safely; the parent keeps working. A Perl ithread does not inherit clients (their
+handles are not cloned); create one per thread.
 
-libphlo's network I/O runs on that background thread, which L</new> starts with C<SIGPIPE>
-blocked: a connection the service closes while a request is still being written is then the
-C<connection> (or HTTP) error it should be, instead of a C<SIGPIPE> that would kill the program
-(Perl, unlike Rust, leaves C<SIGPIPE> at its default action). The calling thread's signal mask
-and C<$SIG{PIPE}> are left as they were.
+Signals are Perl's deferred ("safe") signals: a C<%SIG> handler for a signal that arrives during
+a call runs when the call returns (an C<alarm> does not cut a call short; use the C<timeout>
+option to bound it). A C<die> in such a handler surfaces as itself, never as another error of
+this module; the call's result is then lost, as with any C<die>.
+
+While a call runs, libphlo blocks C<SIGPIPE> in the calling thread: a connection the service
+closes while a request is still being written is then the C<connection> (or HTTP) error it
+should be, instead of a C<SIGPIPE> that would kill the program (Perl, unlike Rust, leaves
+C<SIGPIPE> at its default action). The calling thread's signal mask and C<$SIG{PIPE}> are left
+as they were.
 
 =head1 CONSTRUCTOR
 

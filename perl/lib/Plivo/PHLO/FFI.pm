@@ -479,15 +479,11 @@ sub DESTROY    { }
 package Plivo::PHLO::FFI::Handle;
 
 # A blessed scalar holding the phlo_client pointer: what Platypus's object(Class) type passes to
-# C. phlo_client_free is bound as _free and called from DESTROY, with one guard the plain binding
-# lacks: a child made by fork() shares the pointer but not the threads behind it (libphlo runs
-# an async runtime), so only the process that created a handle frees it.
-
-our %OWNER;    # pointer => pid that created it
+# C. phlo_client_free is bound as _free and called from DESTROY. A child made by fork() may use
+# and free its copy: libphlo opens the child's own connections and never touches the parent's.
 
 sub _wrap {
     my ($class, $ptr) = @_;
-    $OWNER{$ptr} = $$;
     return bless \$ptr, $class;
 }
 
@@ -497,9 +493,8 @@ sub CLONE_SKIP { 1 }
 sub DESTROY {
     my $self = shift;
     my $ptr  = $$self or return;
-    my $pid  = delete $OWNER{$ptr};
     $$self = 0;
-    _free($ptr) if defined $pid && $pid == $$;
+    _free($ptr);
     return;
 }
 
@@ -628,7 +623,7 @@ C<phlo_version()>.
 =head1 Plivo::PHLO::FFI::Handle
 
 The C<object(Plivo::PHLO::FFI::Handle)> type: a blessed scalar holding the C<phlo_client>
-pointer. C<DESTROY> frees it with C<phlo_client_free>, only in the process that created it (a
-forked child leaves its parent's handle alone).
+pointer. C<DESTROY> frees it with C<phlo_client_free> (in a forked child too: libphlo leaves the
+parent's connections alone there). A new ithread gets no copy (C<CLONE_SKIP>).
 
 =cut
