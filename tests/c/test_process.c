@@ -108,7 +108,7 @@ static void the_timeout_bounds_a_trickled_answer(void) {
       "{\"kind\":\"slow_body\",\"delay_ms\":700,\"interval_ms\":150,\"chunked\":false}",
   };
   sim_reset();
-  phlo_client *c = sim_client("\"max_retries\":0,\"timeout_ms\":1000");
+  phlo_client *c = sim_client("\"max_retries\":0,\"timeout\":1");
   int bounded = 0, timeouts = 0;
   double worst = 0;
   for (size_t i = 0; i < sizeof faults / sizeof *faults; i++) {
