@@ -54,11 +54,21 @@ flat_ok('object style', 2000, 256, sub {
     $client->multi_party_call($P, $N)->member($CUSTOMER)->unmute;
 });
 
+# Counts the pointers phlo_client_free is called with (the binding's _free, wrapped).
+my %freed;
+{
+    no warnings 'redefine';
+    my $free = \&Plivo::PHLO::FFI::Handle::_free;
+    *Plivo::PHLO::FFI::Handle::_free = sub { $freed{ $_[0] }++; $free->(@_) };
+}
+my $made = 0;
 flat_ok('client create and free', 300, 1024, sub {
     my $c = $sim->client;
+    $made++;
     undef $c;
 });
-
-is(scalar(keys %Plivo::PHLO::FFI::Handle::OWNER), 1, 'only the one live client handle is registered');
+my $frees = 0;
+$frees += $_ for values %freed;    # by address, which malloc reuses: count them all
+is($frees, $made, "the $made clients made and dropped were freed, each once");
 
 done_testing;
