@@ -7,8 +7,16 @@ cd "$(dirname "$0")/../.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo xtask gen --check
-# cargo prints one "test result:" line per test binary; CI reads them.
-cargo test --workspace --locked
+# cargo-nextest (part of this machine's Rust toolchain) runs the test binaries side by side, which
+# matters here: many tests wait on a simulator's faults and timeouts, not on the CPU. It prints
+# one "Summary" line; the doc tests, which it does not run, go through cargo test. Without it,
+# cargo test runs everything and prints a "test result:" line per binary.
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast --status-level fail --final-status-level slow
+  cargo test --workspace --locked --doc
+else
+  cargo test --workspace --locked
+fi
 # The Rust examples, against their embedded simulator (the environment's runner is not used).
 for ex in cold_transfer async_transfer; do
   echo "--- examples/rust/$ex.rs"
