@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the other suites need on a fresh machine of this kind (Debian): system packages
 # with apt-get when run as root (otherwise it names them and fails), clippy and rustfmt with
-# rustup. Idempotent: each step is skipped when its tool is already there. The pinned cargo tools
-# (cbindgen, cargo-fuzz) and Python tools (maturin) go under target/tools/ when a suite needs them.
+# rustup. Idempotent: each step is skipped when its tool is already there. The build tools
+# (maturin) go under target/tools/ when a suite needs them.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 apt_pkgs=()

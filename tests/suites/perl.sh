@@ -34,8 +34,10 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. build
-if ! cargo build -p phlo-ffi -p phlo-sim 2>&1 | tail -n 3; then
-  step "cargo build -p phlo-ffi -p phlo-sim" 1; finish
+# The build suite's own command, a no-op after it (a narrower `-p` build would unify fewer
+# features and compile the core again).
+if ! cargo build --workspace --all-targets --locked 2>&1 | tail -n 3; then
+  step "cargo build --workspace --all-targets" 1; finish
 fi
 export PLIVO_PHLO_LIB="$root/target/debug/libphlo.so"
 export PHLO_SIM="$root/target/debug/phlo-sim"

@@ -13,12 +13,16 @@
 //! Each surface of a client (the blocking one today; an async one is one more entry) is one
 //! entry of [`RUST_SURFACES`] or [`PY_SURFACES`], made by the same template.
 //!
+//! Last, the C header (`include/phlo.h`) is made by cbindgen from the FFI crate whose doc lists
+//! were just written (see [`header`]).
+//!
 //! When a row is removed from the table, the Rust files generated from the old table name a row
 //! that no longer exists and the core fails to build (`OpSpec::named`); delete the method from
 //! `crates/phlo/src/methods.rs` by hand once, then run `cargo xtask gen`.
 
 mod code;
 mod docs;
+mod header;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -173,6 +177,17 @@ fn run(check: bool) -> Result<Vec<String>, String> {
             }
             stale.push(path);
         }
+    }
+    // The header, from the FFI sources as they are now on disk (in check mode a stale source is
+    // already named above, and the header made from it is compared all the same).
+    let old = std::fs::read_to_string(root.join(header::PATH)).unwrap_or_default();
+    let new = header::generate(&root)?;
+    if old != new {
+        if !check {
+            std::fs::write(root.join(header::PATH), &new)
+                .map_err(|e| format!("{}: {e}", header::PATH))?;
+        }
+        stale.push(header::PATH.to_owned());
     }
     Ok(stale)
 }

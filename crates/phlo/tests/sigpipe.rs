@@ -33,6 +33,21 @@ fn sigpipe_mask(how: libc::c_int) {
     }
 }
 
+/// Takes a pending SIGPIPE off this thread, if there is one, without waiting.
+fn take_pending_sigpipe() {
+    // SAFETY: signal-set calls on stack values; a zero timeout never blocks.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        let zero = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        libc::sigtimedwait(&set, std::ptr::null_mut(), &zero);
+    }
+}
+
 /// The child: SIGPIPE's default action, a 17 MiB run payload the simulator refuses (413) and
 /// closes on while it is still being written. Exits 0 when every check holds.
 fn child() {
@@ -73,6 +88,9 @@ fn child() {
             }
         }
         if blocked_by_caller {
+            // A caller that blocks SIGPIPE owns what is pending: the library left it there, and
+            // unblocking it now would deliver it (SIG_DFL: the end of the process).
+            take_pending_sigpipe();
             sigpipe_mask(libc::SIG_UNBLOCK);
         }
     }
