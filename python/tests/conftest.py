@@ -58,12 +58,31 @@ def members(sim: plivo_phlo.Simulator, node_id: str) -> dict[str, str]:
     return {a: m["state"] for a, m in node["members"].items()}
 
 
-#: Figures the reliability tests record (name -> text), printed after the run's summary.
+#: Figures the reliability tests record (name -> text), printed after the run's summary. A test
+#: writes here; its report carries them (as user properties) to the process that prints them,
+#: which is another one when pytest-xdist runs the tests in workers.
 FIGURES: Dict[str, str] = {}
+_REPORTED: Dict[str, str] = {}
+_KEY = "reliability figure: "
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    for name, text in FIGURES.items():
+        report.user_properties.append((_KEY + name, text))
+    FIGURES.clear()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for key, value in report.user_properties:
+        if isinstance(key, str) and key.startswith(_KEY):
+            _REPORTED[key[len(_KEY) :]] = str(value)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if FIGURES:
+    if _REPORTED:
         terminalreporter.section("reliability figures")
-        for name, text in FIGURES.items():
-            terminalreporter.write_line(f"{name}: {text}")
+        for name in sorted(_REPORTED):
+            terminalreporter.write_line(f"{name}: {_REPORTED[name]}")

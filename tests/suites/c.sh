@@ -9,7 +9,7 @@
 #   5. builds (-Wall -Wextra -Werror) and runs the C and C++ examples against a simulator it starts;
 #   6. builds the five programs of tests/c and runs them under valgrind (zero errors, no
 #      definite/indirect leaks), then once more built with AddressSanitizer and UBSan; the long
-#      native load run (30,000 calls with RSS read; PHLO_C_LONG_LOOP=100000 for a longer one)
+#      native load run (20,000 calls with RSS read; PHLO_C_LONG_LOOP=100000 for a longer one)
 #      goes on meanwhile against a second simulator.
 # Prints PASSED/FAILED per step and ends with "c: N passed, M failed" (the C tests' checks plus the
 # steps); exits non-zero on any failure.
@@ -194,8 +194,9 @@ run_asan() { # run_asan PROGRAM [ARGS...]
 # The long native load run (8 threads x 500 calls twice, then the long loop with RSS read) takes
 # the longest and mostly waits on the network: it runs in the background against a simulator of
 # its own while the valgrind and sanitizer runs below use the first one.
-# PHLO_C_LONG_LOOP sets the loop's length (default 30,000: RSS read at 10,000 and at the end).
-long_loop=${PHLO_C_LONG_LOOP:-30000}
+# PHLO_C_LONG_LOOP sets the loop's length (default 20,000: RSS read after a tenth of it, for the
+# warm-up, and at the end).
+long_loop=${PHLO_C_LONG_LOOP:-20000}
 bg_t0=$SECONDS
 if [ -x "$build/load" ]; then
   start_sim sim2

@@ -44,7 +44,7 @@ export PHLO_SIM="$root/target/debug/phlo-sim"
 export PHLO_TEST_REQUIRE_SIM=1
 [ -f "$PLIVO_PHLO_LIB" ] && [ -x "$PHLO_SIM" ]
 step "libphlo.so and phlo-sim built" $?
-perl -MFFI::Platypus=2 -MJSON::PP -MCpanel::JSON::XS -e1
+perl -MFFI::Platypus=2 -mJSON::PP -mCpanel::JSON::XS -e1
 step "FFI::Platypus 2, JSON::PP and Cpanel::JSON::XS are installed (tests/suites/deps.sh)" $?
 [ "$failed" -eq 0 ] || finish
 

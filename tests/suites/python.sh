@@ -3,9 +3,10 @@
 #   1. creates a fresh virtual environment (target/py-venv);
 #   2. installs the package: the wheel of scripts/dist when PHLO_WHEEL names it (scripts/test sets
 #      it after the dist suite built and checked it), else `pip install ./python` (maturin builds
-#      the phlo-py extension in the workspace's target dir, release profile); plus pytest, mypy,
-#      anyio (its pytest plugin runs the async tests), uvloop (the async tests run on asyncio's
-#      loop and on uvloop) and the official SDK (plivo==4.63.0, for the differential tests only);
+#      the phlo-py extension in the workspace's target dir, release profile); plus pytest,
+#      pytest-xdist (the test files run side by side), mypy, anyio (its pytest plugin runs the
+#      async tests), uvloop (the async tests run on asyncio's loop and on uvloop) and the
+#      official SDK (plivo==4.63.0, for the differential tests only);
 #   3. runs python/tests with pytest against the installed package (not the source tree): every
 #      operation against the in-process simulator, every exception class, the drop-in RestClient's
 #      requests and, side by side with the official SDK, its results (test_differential.py),
@@ -39,7 +40,7 @@ else
 fi
 # plivo==4.63.0 is the official SDK, a test-only dependency: python/tests/test_differential.py
 # drives it and the drop-in side by side against the simulator.
-if ! "$py" -m pip install "$package" pytest mypy anyio uvloop plivo==4.63.0 >>"$log" 2>&1; then
+if ! "$py" -m pip install "$package" pytest pytest-xdist mypy anyio uvloop plivo==4.63.0 >>"$log" 2>&1; then
   tail -n 60 "$log"
   fail "pip install $package failed"
 fi
@@ -54,8 +55,8 @@ esac
 cd "$root/target"
 unset PLIVO_AUTH_ID PLIVO_AUTH_TOKEN PLIVO_PHLO_BASE_URL
 status=0
-echo "running python/tests with pytest (about a minute)"
-"$venv/bin/pytest" -p no:cacheprovider -q "$root/python/tests" 2>&1 | tee "$root/target/py-tests.log"
+echo "running python/tests with pytest, a file per worker, 4 workers (pytest-xdist: most tests wait on a simulator, and a file's figures stay whole; about 30 s)"
+"$venv/bin/pytest" -p no:cacheprovider -q -n 4 --dist loadfile "$root/python/tests" 2>&1 | tee "$root/target/py-tests.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed)' "$root/target/py-tests.log" | tail -n 1)
 count() { echo "$summary" | grep -oE "[0-9]+ ($1)" | awk '{n += $1} END {print n + 0}'; }
