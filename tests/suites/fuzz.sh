@@ -68,7 +68,7 @@ if [ "$sanitizer" != none ]; then
   rustflags+=" -Zsanitizer=$sanitizer"
 fi
 bin_dir="fuzz/target/$triple/$profile_dir"
-echo "building $n_targets fuzz targets ($profile_dir, sanitizer: $sanitizer; instrumented, about a minute)"
+echo "building $n_targets fuzz targets ($profile_dir, sanitizer: $sanitizer; instrumented)"
 t0=$SECONDS
 if ! RUSTFLAGS="$rustflags" cargo build --manifest-path fuzz/Cargo.toml --locked --target "$triple" \
   "${profile[@]}" --bins 2>&1 | tail -3; then

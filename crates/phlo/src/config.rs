@@ -364,7 +364,7 @@ fn check_base_url(raw: &str, allow_http: bool) -> Result<String> {
     if raw.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return bad("contains a space or control character");
     }
-    let Ok(url) = reqwest::Url::parse(raw) else {
+    let Ok(url) = url::Url::parse(raw) else {
         return bad("is not a URL (expected e.g. https://phlorunner.plivo.com)");
     };
     if !matches!(url.scheme(), "http" | "https") {
@@ -394,7 +394,7 @@ fn check_base_url(raw: &str, allow_http: bool) -> Result<String> {
 
 /// Whether the URL's host is this machine: `localhost` (and its subdomains, which RFC 6761
 /// reserves for loopback), `127.0.0.0/8` or `::1`.
-pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => {
             let d = d.trim_end_matches('.').to_ascii_lowercase();

@@ -111,6 +111,10 @@ pub const MIN_SCRUB_LEN: usize = 6;
 /// Longest service body kept in an error, in bytes.
 pub const MAX_ERROR_BODY: usize = 2048;
 
+/// What a 407 from a proxy means for the caller.
+pub(crate) const PROXY_AUTH: &str = "the proxy asks for credentials (407 Proxy Authentication \
+     Required); give them in the proxy URL, e.g. http://user:password@proxy:3128";
+
 impl Error {
     /// A new error of `kind` with `message` and nothing else.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
@@ -154,7 +158,7 @@ impl Error {
         };
         let message = if status == 407 {
             // A proxy's answer, not the service's: say what to do about it.
-            Some(crate::transport::PROXY_AUTH.to_owned())
+            Some(PROXY_AUTH.to_owned())
         } else {
             text("error")
         };

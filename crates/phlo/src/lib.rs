@@ -22,25 +22,38 @@
 //! network), [`retry`] (the retry policy), [`models`] (typed responses), [`error`] (the one
 //! error type), and the [`Client`].
 #![warn(missing_docs)]
+// Without the transport, the helpers that only the clients call (scrubbing, the typed methods'
+// argument lists) are unused.
+#![cfg_attr(not(feature = "transport"), allow(dead_code))]
 
+#[cfg(feature = "transport")]
 mod async_client;
+#[cfg(feature = "transport")]
 mod async_methods;
+#[cfg(feature = "transport")]
 pub mod client;
 pub mod config;
+#[cfg(feature = "transport")]
 mod engine;
 pub mod error;
+#[cfg(feature = "transport")]
 mod methods;
 pub mod models;
 pub mod ops;
 pub mod options;
 pub mod retry;
+#[cfg(feature = "transport")]
 mod tls;
+#[cfg(feature = "transport")]
 mod transport;
 pub mod validate;
 
+#[cfg(feature = "transport")]
 pub use async_client::{AsyncClient, Prepared};
+#[cfg(feature = "transport")]
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, Secret, VERSION};
+#[cfg(feature = "transport")]
 pub use engine::fork_generation;
 pub use error::{Error, ErrorKind, Result};
 pub use models::{ActionResponse, Answer, Node, Phlo, PhloRun, PhloRunStarted, RawResponse};

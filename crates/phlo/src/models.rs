@@ -147,7 +147,18 @@ pub(crate) fn is_blank(body: &str) -> bool {
 /// Parses a 2xx body into `T`, a body with no content as the empty object; a failure is a
 /// `decode` error.
 pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: &str) -> crate::Result<T> {
-    crate::transport::decode(if is_blank(body) { "{}" } else { body })
+    decode(if is_blank(body) { "{}" } else { body })
+}
+
+/// Parses a 2xx body into `T`; anything else is a `decode` error that quotes the start of the body.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &str) -> crate::Result<T> {
+    serde_json::from_str(body).map_err(|e| {
+        let shown = crate::error::truncate(body, 200);
+        crate::Error::new(
+            crate::ErrorKind::Decode,
+            format!("response is not the JSON object expected ({e}): {shown:?}"),
+        )
+    })
 }
 
 /// A successful answer parsed into its model `T`, with the HTTP status and the body text as

@@ -80,7 +80,8 @@ pub(crate) struct Reply {
 impl Reply {
     /// Parses the body into `T`; a failure is a `decode` error carrying the status and attempts.
     pub(crate) fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
-        decode(&self.body).map_err(|e| e.with_status(self.status).with_attempts(self.attempts))
+        crate::models::decode(&self.body)
+            .map_err(|e| e.with_status(self.status).with_attempts(self.attempts))
     }
 }
 
@@ -424,17 +425,13 @@ fn transport_error(e: &reqwest::Error) -> Error {
     } else {
         let chain = source_chain(e);
         if chain.contains("proxy authorization required") {
-            PROXY_AUTH.to_owned()
+            crate::error::PROXY_AUTH.to_owned()
         } else {
             chain
         }
     };
     Error::new(kind, format!("{what}: {detail}")).with_not_sent(not_sent)
 }
-
-/// What a 407 from a proxy means for the caller.
-pub(crate) const PROXY_AUTH: &str = "the proxy asks for credentials (407 Proxy Authentication \
-     Required); give them in the proxy URL, e.g. http://user:password@proxy:3128";
 
 /// The error's causes joined with ": ", without any URL.
 fn source_chain(e: &(dyn std::error::Error + 'static)) -> String {
@@ -463,17 +460,6 @@ fn strip_userinfo(url: &str) -> String {
         }
         Err(_) => "(unparseable)".to_owned(),
     }
-}
-
-/// Parses a 2xx body into `T`; anything else is a `decode` error that quotes the start of the body.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &str) -> Result<T> {
-    serde_json::from_str(body).map_err(|e| {
-        let shown = crate::error::truncate(body, 200);
-        Error::new(
-            ErrorKind::Decode,
-            format!("response is not the JSON object expected ({e}): {shown:?}"),
-        )
-    })
 }
 
 /// Standard base64 with padding (for the Basic credentials).
