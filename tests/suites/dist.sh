@@ -118,6 +118,9 @@ tar -xzf "$work/dl/plivo-phlo-$version.crate" -C "$work"
   printf '[package]\nname = "rustapp"\nversion = "0.0.0"\nedition = "2021"\n\n'
   snippet rust-dependency
   printf '\n[patch.crates-io]\nplivo-phlo = { path = "%s" }\n' "$work/plivo-phlo-$version"
+  # Built in release with the project's release profile, after the Perl distribution: its build of
+  # libphlo has the same dependencies with the same features, so only the crate and the app compile.
+  printf '\n[profile.release]\ndebug = 1\n'
 } > "$work/rustapp/Cargo.toml"
 snippet rust-quickstart > "$work/rustapp/src/main.rs"
 cp Cargo.lock "$work/rustapp/Cargo.lock"
@@ -130,8 +133,8 @@ cd / && perl -MPlivo::PHLO -e 'print Plivo::PHLO->library_path, qq{\n}'" > "$wor
     (cd "$work" && CARGO_TARGET_DIR="$root/target" "$work/sdist-venv/bin/pip" install -q \
       "$work/dl/plivo_phlo-$version.tar.gz") > "$work/sdist.log" 2>&1
   echo $? > "$work/sdist.rc"
-  (cd "$work/rustapp" && { CARGO_TARGET_DIR="$root/target" cargo build -q --offline 2> "$work/rustapp.build" ||
-    CARGO_TARGET_DIR="$root/target" cargo build -q 2> "$work/rustapp.build"; })
+  (cd "$work/rustapp" && { CARGO_TARGET_DIR="$root/target" cargo build -q --release --offline 2> "$work/rustapp.build" ||
+    CARGO_TARGET_DIR="$root/target" cargo build -q --release 2> "$work/rustapp.build"; })
   echo $? > "$work/rustapp.rc"
 }
 echo "dist: building from source in the background: the Perl distribution, the sdist, the Rust quick start"
@@ -296,7 +299,7 @@ done
 crate_ok=$?
 build_ok=$(cat "$work/rustapp.rc")
 [ "$build_ok" -eq 0 ] || tail -n 20 "$work/rustapp.build"
-app="$root/target/debug/rustapp"
+app="$root/target/release/rustapp"
 [ $crate_ok -eq 0 ] && [ "$build_ok" -eq 0 ] && quick rust "$work" nocargo "$app" &&
   grep -Eq '^api_id [0-9a-f-]{36}$' "$work/rust.out" && transferred
 step "the crate has its README and licences; the README's Rust quick start, built on it, transfers" $?
