@@ -32,15 +32,8 @@ import sys
 import time
 from typing import Any, Awaitable, Callable, List, Tuple
 
-from bench import peak_rss_kib  # the blocking worker beside this one
-
-AUTH_ID = "MAXXXXXXXXXXXXXXXXXX"
-AUTH_TOKEN = "token123"
-PHLO = "3f8e6c4a-2b1d-4e7f-9a5c-8d0b1e2f3a4b"
-NODE = "b1d2c3e4-5f60-4a7b-8c9d-0e1f2a3b4c5d"
-BODY = b'{"action":"cold_transfer","to":"+14152225555","role":"agent","trigger_source":"+14152223333"}'
-BASIC = "Basic TUFYWFhYWFhYWFhYWFhYWFhYWFg6dG9rZW4xMjM="
-USER_AGENT = "phlo-bench/0.1.0"
+# The blocking worker beside this one: the same request and credentials, and its RSS reader.
+from bench import AUTH_ID, AUTH_TOKEN, BASIC, BODY, NODE, PHLO, USER_AGENT, peak_rss_kib
 HEADERS = {"Authorization": BASIC, "Accept": "application/json", "User-Agent": USER_AGENT,
            "Content-Type": "application/json"}
 LIMIT = 100  # connections (or requests in flight) per client, for every path

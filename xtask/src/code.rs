@@ -279,6 +279,16 @@ fn core_methods(s: &RustSurface) -> String {
 // The Python classes
 // ----------------------------------------------------------------------------------------------
 
+/// A parameter as it stands in a Python method's signature: its name, or `name=None` when
+/// optional (the pyo3 signature and the docs' signatures alike).
+pub fn py_sig_param(p: &RowParam) -> String {
+    if p.required {
+        p.spec.name.to_owned()
+    } else {
+        format!("{}=None", p.spec.name)
+    }
+}
+
 /// The options a Python client's constructor also takes by position, after the credentials, in
 /// this order (the signature the Python API has had from the start); the others are
 /// keyword-only.
@@ -363,16 +373,7 @@ fn py_methods(s: &PySurface) -> String {
             "\nReturns:\n    {class}: the answer, with `.status`, `.text` and `.json()`.\n"
         ));
         t.push_str(&doc_lines("    ", &doc));
-        let sig: Vec<String> = params
-            .iter()
-            .map(|p| {
-                if p.required {
-                    p.spec.name.to_owned()
-                } else {
-                    format!("{}=None", p.spec.name)
-                }
-            })
-            .collect();
+        let sig: Vec<String> = params.iter().map(py_sig_param).collect();
         t.push_str(&format!("    #[pyo3(signature = ({}))]\n", sig.join(", ")));
         let json = params.iter().any(|p| p.spec.kind.is_json());
         let args: Vec<String> = params

@@ -4,7 +4,7 @@
 use plivo_phlo::ops::RowParam;
 use plivo_phlo::{Endpoint, OpSpec, OptionKind, OptionSpec, ParamKind, OPERATIONS, OPTIONS};
 
-use crate::code::{optional_note, py_class, PY_POSITIONAL};
+use crate::code::{optional_note, py_class, py_sig_param, PY_POSITIONAL};
 use crate::{Output, PY_SURFACES};
 
 /// Every generated region.
@@ -192,16 +192,7 @@ fn py_stub_sim_client() -> String {
 
 /// The signature of an operation's Python method, for the docs.
 fn py_signature(row: &OpSpec) -> String {
-    let params: Vec<String> = row
-        .params()
-        .map(|p| {
-            if p.required {
-                p.spec.name.to_owned()
-            } else {
-                format!("{}=None", p.spec.name)
-            }
-        })
-        .collect();
+    let params: Vec<String> = row.params().map(|p| py_sig_param(&p)).collect();
     format!("{}({})", row.name, params.join(", "))
 }
 

@@ -171,23 +171,19 @@ impl Transport {
     /// The calling thread's pool, for the blocking client running on the runtime `owner`.
     pub(crate) fn thread_pool(&self, owner: Owner) -> Result<reqwest::Client> {
         let cell = self.per_thread.get_or(|| RefCell::new(None));
-        let mut slot = cell.borrow_mut();
-        if let Some(p) = slot.as_ref().filter(|p| p.owner == owner) {
-            return Ok((*p.http).clone());
-        }
-        // A new thread, a thread whose runtime was replaced, or the first call after a fork.
-        let http = self.build_http()?;
-        *slot = Some(Pool {
-            owner,
-            http: ManuallyDrop::new(http.clone()),
-        });
-        Ok(http)
+        // A new pool for a new thread, a thread whose runtime was replaced, or the first call
+        // after a fork.
+        self.pool_in(&mut cell.borrow_mut(), owner)
     }
 
     /// The async client's pool.
     pub(crate) fn shared_pool(&self) -> Result<reqwest::Client> {
-        let owner = Owner::shared();
         let mut slot = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        self.pool_in(&mut slot, Owner::shared())
+    }
+
+    /// The pool in `slot` when `owner` made it, else a new one for `owner`, kept there.
+    fn pool_in(&self, slot: &mut Option<Pool>, owner: Owner) -> Result<reqwest::Client> {
         if let Some(p) = slot.as_ref().filter(|p| p.owner == owner) {
             return Ok((*p.http).clone());
         }
